@@ -1,0 +1,98 @@
+import type { DType, TypedArray } from '../dtype.js';
+import type { Shape } from '../shape.js';
+
+/** Elementwise functions of one input; `p0`/`p1` carry their parameters. */
+export type UnaryOp =
+  | 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'square' | 'reciprocal'
+  | 'sin' | 'cos' | 'floor' | 'ceil' | 'round' | 'log1p' | 'expm1'
+  | 'relu' | 'sigmoid' | 'tanh' | 'softplus' | 'gelu' | 'silu'
+  | 'geluGrad' // d gelu(x) / dx
+  | 'leakyRelu' // p0 = negative slope
+  | 'elu' // p0 = alpha
+  | 'clamp' // p0 = min, p1 = max (either may be ±Infinity)
+  | 'powScalar' // x ** p0
+  | 'addScalar' // x + p0
+  | 'mulScalar' // x * p0
+  | 'affine' // x * p0 + p1
+  | 'not';
+
+/** Elementwise functions of two broadcast inputs. Comparisons write 0/1. */
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'and' | 'or';
+
+export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
+
+/** Parameters of a (batched) matrix product out[b] = op(A[b]) @ op(B[b]). */
+export interface MatmulParams {
+  batch: number;
+  m: number;
+  n: number;
+  k: number;
+  /** A is stored (k, m) and used transposed. */
+  transA: boolean;
+  /** B is stored (n, k) and used transposed. */
+  transB: boolean;
+  /** Elements between consecutive batch matrices of A; 0 shares one A across the batch. */
+  strideA: number;
+  strideB: number;
+  /** Add into `out` instead of overwriting it. */
+  accumulate: boolean;
+}
+
+/**
+ * The kernels every op is built from. Arrays are contiguous, row-major; the
+ * caller allocates `out` (through `alloc`) with the right size and dtype.
+ * The reference (`js`) backend is the oracle every other backend is tested against.
+ */
+export interface Backend {
+  readonly name: string;
+
+  /** A zero-filled array for `size` elements. */
+  alloc(dtype: DType, size: number): TypedArray;
+
+  fill(out: TypedArray, value: number): void;
+  /** Converts between dtypes (float to int truncates toward zero; bool is x != 0). */
+  cast(x: TypedArray, out: TypedArray): void;
+
+  unary(op: UnaryOp, x: TypedArray, out: TypedArray, p0?: number, p1?: number): void;
+  binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void;
+  /** out = cond ? a : b, all three broadcast to outShape. */
+  where(
+    cond: TypedArray, condShape: Shape, a: TypedArray, aShape: Shape,
+    b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape,
+  ): void;
+
+  /** Reduces x viewed as (outer, size, inner) along the middle axis into out (outer, inner). */
+  reduce(op: ReduceOp, x: TypedArray, outer: number, size: number, inner: number, out: TypedArray): void;
+  /** Index of the max (or min) along the middle axis; the first one on ties. */
+  argReduce(op: 'argmax' | 'argmin', x: TypedArray, outer: number, size: number, inner: number, out: Int32Array): void;
+  /** Softmax (or log-softmax) along the middle axis of (outer, size, inner). */
+  softmax(x: TypedArray, outer: number, size: number, inner: number, out: TypedArray, log: boolean): void;
+
+  matmul(a: TypedArray, b: TypedArray, out: TypedArray, p: MatmulParams): void;
+
+  /** out = x.permute(perm), made contiguous. */
+  permute(x: TypedArray, shape: Shape, perm: readonly number[], out: TypedArray): void;
+  /** out = x broadcast to outShape (x's shape right-aligned against it). */
+  broadcastTo(x: TypedArray, shape: Shape, out: TypedArray, outShape: Shape): void;
+  /**
+   * For each of `outer` blocks, copies `len` rows of `inner` elements from src
+   * (rows srcStart.. of a block of srcSize rows) to dst (rows dstStart.. of dstSize).
+   * Narrow, cat, split and pad are built from it.
+   */
+  copyRows(
+    src: TypedArray, srcSize: number, srcStart: number,
+    dst: TypedArray, dstSize: number, dstStart: number,
+    outer: number, len: number, inner: number, accumulate: boolean,
+  ): void;
+
+  /** out (outer, index.length, inner) = x (outer, size, inner) picked along the middle axis. */
+  indexSelect(x: TypedArray, outer: number, size: number, inner: number, index: Int32Array, out: TypedArray): void;
+  /** dst (outer, size, inner) += src (outer, index.length, inner) at the picked rows. */
+  indexAdd(dst: TypedArray, outer: number, size: number, inner: number, index: Int32Array, src: TypedArray): void;
+  /** torch.gather along `dim`: out has index's shape. */
+  gather(x: TypedArray, xShape: Shape, dim: number, index: Int32Array, indexShape: Shape, out: TypedArray): void;
+  /** torch.scatter_add_ along `dim`, in place on dst. */
+  scatterAdd(dst: TypedArray, dstShape: Shape, dim: number, index: Int32Array, indexShape: Shape, src: TypedArray): void;
+}

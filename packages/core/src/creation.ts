@@ -1,0 +1,205 @@
+// Tensor factories: from data, constants, ranges and seeded random numbers.
+import { type DType, type TypedArray, allocArray, dtypeOfArray, isDType, isFloating } from './dtype.js';
+import { DTypeError, ShapeError, fmtShape } from './errors.js';
+import { defaultGenerator, type Generator } from './random.js';
+import { checkShape, sizeOf } from './shape.js';
+import { Tensor } from './tensor.js';
+import { getBackend } from './backend/index.js';
+
+export interface TensorOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+export interface RandomOptions extends TensorOptions {
+  generator?: Generator;
+}
+
+type Nested = number | boolean | readonly Nested[];
+
+function checkDType(op: string, dtype: unknown): DType {
+  if (!isDType(dtype)) throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(dtype)} (expected float32, float64, int32 or bool)`);
+  return dtype;
+}
+
+function make(op: string, shape: readonly number[], opts: TensorOptions, fill: (data: TypedArray) => void): Tensor {
+  checkShape(op, shape);
+  const dtype = checkDType(op, opts.dtype ?? 'float32');
+  const data = getBackend().alloc(dtype, sizeOf(shape));
+  fill(data);
+  return new Tensor(data, shape, opts.requiresGrad ?? false);
+}
+
+/**
+ * A tensor from nested arrays, a typed array or a number. The dtype is taken
+ * from a typed array, `bool` for booleans, otherwise float32.
+ *
+ * Example:
+ *   tensor([[1, 2], [3, 4]]);                      // float32, shape [2, 2]
+ *   tensor([0, 2, 1], { dtype: 'int32' });         // class labels
+ *   tensor(new Float64Array(6), { shape: [2, 3] });
+ */
+export function tensor(
+  data: Nested | TypedArray | readonly number[],
+  opts: TensorOptions & { shape?: readonly number[] } = {},
+): Tensor {
+  if (ArrayBuffer.isView(data)) {
+    const src = data as TypedArray;
+    const shape = opts.shape ?? [src.length];
+    checkShape('tensor', shape);
+    if (sizeOf(shape) !== src.length) {
+      throw new ShapeError(`tensor: shape ${fmtShape(shape)} needs ${sizeOf(shape)} elements, got ${src.length}`);
+    }
+    const dtype = checkDType('tensor', opts.dtype ?? (isTypedArray(src) ? dtypeOfArray(src) : 'float32'));
+    const arr = allocArray(dtype, src.length);
+    arr.set(src as ArrayLike<number>);
+    return new Tensor(arr, shape, opts.requiresGrad ?? false);
+  }
+  const shape: number[] = [];
+  let isBool = false;
+  for (let x: unknown = data; Array.isArray(x); x = x[0]) {
+    shape.push(x.length);
+    if (x.length === 0) break;
+  }
+  const flat: number[] = [];
+  const walk = (x: unknown, d: number): void => {
+    if (d === shape.length) {
+      if (typeof x === 'boolean') isBool = true;
+      else if (typeof x !== 'number') throw new DTypeError(`tensor: expected numbers or booleans, got ${x === null ? 'null' : typeof x}`);
+      flat.push(Number(x));
+      return;
+    }
+    if (!Array.isArray(x) || x.length !== shape[d]) {
+      throw new ShapeError(`tensor: ragged nested array: expected length ${shape[d]} at depth ${d}, got ${Array.isArray(x) ? x.length : typeof x}`);
+    }
+    for (const y of x) walk(y, d + 1);
+  };
+  walk(data, 0);
+  const finalShape = opts.shape ?? shape;
+  if (sizeOf(finalShape) !== flat.length) {
+    throw new ShapeError(`tensor: shape ${fmtShape(finalShape)} needs ${sizeOf(finalShape)} elements, got ${flat.length}`);
+  }
+  const dtype = checkDType('tensor', opts.dtype ?? (isBool ? 'bool' : 'float32'));
+  const arr = allocArray(dtype, flat.length);
+  for (let i = 0; i < flat.length; i++) arr[i] = dtype === 'int32' ? Math.trunc(flat[i]!) : flat[i]!;
+  return new Tensor(arr, finalShape, opts.requiresGrad ?? false);
+}
+
+function isTypedArray(x: ArrayBufferView): x is TypedArray {
+  return x instanceof Float32Array || x instanceof Float64Array || x instanceof Int32Array || x instanceof Uint8Array;
+}
+
+/** A 0-d tensor holding one number. */
+export function scalar(value: number, opts: TensorOptions = {}): Tensor {
+  return full([], value, opts);
+}
+
+export function zeros(shape: readonly number[], opts: TensorOptions = {}): Tensor {
+  return make('zeros', shape, opts, () => {});
+}
+
+export function ones(shape: readonly number[], opts: TensorOptions = {}): Tensor {
+  return make('ones', shape, opts, (d) => d.fill(1));
+}
+
+export function full(shape: readonly number[], value: number, opts: TensorOptions = {}): Tensor {
+  return make('full', shape, opts, (d) => d.fill(value));
+}
+
+function likeOpts(t: Tensor, opts: TensorOptions): TensorOptions {
+  return { dtype: opts.dtype ?? t.dtype, requiresGrad: opts.requiresGrad ?? false };
+}
+
+export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  return zeros(t.shape, likeOpts(t, opts));
+}
+
+export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  return ones(t.shape, likeOpts(t, opts));
+}
+
+export function fullLike(t: Tensor, value: number, opts: TensorOptions = {}): Tensor {
+  return full(t.shape, value, likeOpts(t, opts));
+}
+
+/**
+ * Values from start (inclusive) to end (exclusive) by step; `arange(5)` is 0..4.
+ * The dtype is int32 when every argument is an integer, float32 otherwise.
+ */
+export function arange(start: number, end?: number, step = 1, opts: TensorOptions = {}): Tensor {
+  const [s, e] = end === undefined ? [0, start] : [start, end];
+  if (step === 0 || !Number.isFinite(step)) throw new ShapeError(`arange: step must be a nonzero finite number, got ${step}`);
+  const n = Math.max(0, Math.ceil((e - s) / step));
+  const ints = Number.isInteger(s) && Number.isInteger(e) && Number.isInteger(step);
+  return make('arange', [n], { dtype: ints ? 'int32' : 'float32', ...opts }, (d) => {
+    for (let i = 0; i < n; i++) d[i] = s + i * step;
+  });
+}
+
+/** `steps` evenly spaced values from start to end, both included. */
+export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new ShapeError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  return make('linspace', [steps], opts, (d) => {
+    for (let i = 0; i < steps; i++) d[i] = steps === 1 ? start : start + ((end - start) * i) / (steps - 1);
+  });
+}
+
+/** Identity matrix (n, m). */
+export function eye(n: number, m = n, opts: TensorOptions = {}): Tensor {
+  return make('eye', [n, m], opts, (d) => {
+    for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
+  });
+}
+
+function randomFloat(op: string, shape: readonly number[], opts: RandomOptions, sample: (g: Generator) => number): Tensor {
+  const dtype = opts.dtype ?? 'float32';
+  if (!isFloating(dtype)) throw new DTypeError(`${op}: expects a floating dtype, got ${dtype}`);
+  const g = opts.generator ?? defaultGenerator;
+  return make(op, shape, opts, (d) => {
+    for (let i = 0; i < d.length; i++) d[i] = sample(g);
+  });
+}
+
+/** Uniform in [0, 1). */
+export function rand(shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  return randomFloat('rand', shape, opts, (g) => g.random());
+}
+
+/** Standard normal. */
+export function randn(shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  return randomFloat('randn', shape, opts, (g) => g.normal());
+}
+
+/** Uniform in [low, high). */
+export function uniform(shape: readonly number[], low: number, high: number, opts: RandomOptions = {}): Tensor {
+  return randomFloat('uniform', shape, opts, (g) => g.uniform(low, high));
+}
+
+/** Normal with the given mean and standard deviation. */
+export function normal(shape: readonly number[], mean: number, std: number, opts: RandomOptions = {}): Tensor {
+  return randomFloat('normal', shape, opts, (g) => g.normal(mean, std));
+}
+
+/** Integers uniform in [low, high), int32 by default. */
+export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  if (!(high > low)) throw new ShapeError(`randint: high (${high}) must be greater than low (${low})`);
+  const g = opts.generator ?? defaultGenerator;
+  return make('randint', shape, { dtype: 'int32', ...opts }, (d) => {
+    for (let i = 0; i < d.length; i++) d[i] = g.int(low, high);
+  });
+}
+
+/** A random permutation of 0..n-1 (int32). */
+export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  const g = opts.generator ?? defaultGenerator;
+  const p = g.permutation(n);
+  return make('randperm', [n], { dtype: 'int32', ...opts }, (d) => d.set(p));
+}
+
+export function randLike(t: Tensor, opts: RandomOptions = {}): Tensor {
+  return rand(t.shape, { dtype: t.dtype, ...opts });
+}
+
+export function randnLike(t: Tensor, opts: RandomOptions = {}): Tensor {
+  return randn(t.shape, { dtype: t.dtype, ...opts });
+}

@@ -1,0 +1,80 @@
+// Matrix products: 1-D, 2-D and batched with broadcast batch dims, as torch.matmul.
+import { record } from '../autograd.js';
+import { getBackend } from '../backend/index.js';
+import { isFloating } from '../dtype.js';
+import { DTypeError, ShapeError, fmtShape } from '../errors.js';
+import { broadcastShapes, sizeOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { cast } from './elementwise.js';
+import { expand, reshape, transpose } from './shape.js';
+import { empty, requireTensor, unbroadcast } from './util.js';
+
+/**
+ * Matrix product with torch.matmul's rules: 1-D operands gain a dim that is
+ * removed again, leading dims broadcast.
+ *
+ * Shape: (..., n, k) @ (..., k, m) -> (..., n, m)
+ *
+ * Example:
+ *   matmul(randn([8, 3, 4]), randn([4, 5])).shape; // [8, 3, 5]
+ */
+export function matmul(x: Tensor, y: Tensor): Tensor {
+  requireTensor('matmul', x);
+  requireTensor('matmul', y, 'other');
+  if (x.ndim === 0 || y.ndim === 0) {
+    throw new ShapeError(`matmul: both arguments need at least 1 dimension, got shapes ${fmtShape(x.shape)} and ${fmtShape(y.shape)}`);
+  }
+  if (x.dtype !== y.dtype || !isFloating(x.dtype)) {
+    if (!isFloating(x.dtype) || !isFloating(y.dtype)) {
+      throw new DTypeError(`matmul: expected floating-point tensors, got ${x.dtype} and ${y.dtype}`);
+    }
+    const common = x.dtype === 'float64' || y.dtype === 'float64' ? 'float64' : 'float32';
+    return matmul(cast(x, common), cast(y, common));
+  }
+  const a = x.ndim === 1 ? reshape(x, [1, x.shape[0]!]) : x;
+  const b = y.ndim === 1 ? reshape(y, [y.shape[0]!, 1]) : y;
+  const k = a.shape[a.ndim - 1]!;
+  if (b.shape[b.ndim - 2] !== k) {
+    throw new ShapeError(
+      `matmul: cannot multiply ${fmtShape(x.shape)} by ${fmtShape(y.shape)}: inner dimensions ${k} and ${b.shape[b.ndim - 2]} differ`,
+    );
+  }
+  let out = matmul2(a, b);
+  if (x.ndim === 1) out = reshape(out, [...out.shape.slice(0, -2), out.shape[out.ndim - 1]!]);
+  if (y.ndim === 1) out = reshape(out, out.shape.slice(0, -1));
+  return out;
+}
+
+/** (..., n, k) @ (..., k, m) with at least 2 dims on each side. */
+function matmul2(a: Tensor, b: Tensor): Tensor {
+  const n = a.shape[a.ndim - 2]!;
+  const k = a.shape[a.ndim - 1]!;
+  const m = b.shape[b.ndim - 1]!;
+  const batchA = a.shape.slice(0, -2);
+  const batchB = b.shape.slice(0, -2);
+  const batchShape = broadcastShapes('matmul', batchA, batchB);
+  const batch = sizeOf(batchShape);
+  // an operand whose batch dims differ from the result's is either shared (stride 0) or expanded
+  const sa = operandStride(batchA, batch, n * k);
+  const sb = operandStride(batchB, batch, k * m);
+  const A = sa === null ? expand(a, [...batchShape, n, k]) : a;
+  const B = sb === null ? expand(b, [...batchShape, k, m]) : b;
+  const out = empty([...batchShape, n, m], a.dtype);
+  getBackend().matmul(A.data, B.data, out.data, {
+    batch, m: n, n: m, k, transA: false, transB: false,
+    strideA: sa ?? n * k, strideB: sb ?? k * m, accumulate: false,
+  });
+  return record('matmul', out, [a, b], (g) => [
+    // dA = g @ B^T, dB = A^T @ g, summed over broadcast batch dims
+    a.requiresGrad ? unbroadcast(matmul2(g, transpose(b, -1, -2)), a.shape) : null,
+    b.requiresGrad ? unbroadcast(matmul2(transpose(a, -1, -2), g), b.shape) : null,
+  ]);
+}
+
+/** The batch stride of an operand: its matrix size, 0 when one matrix serves every batch, null when it must be expanded. */
+function operandStride(batchDims: readonly number[], batch: number, matSize: number): number | null {
+  const own = sizeOf(batchDims);
+  if (own === batch) return matSize;
+  if (own === 1) return 0;
+  return null;
+}

@@ -1,0 +1,53 @@
+import { getBackend } from '../backend/index.js';
+import { type DType, isFloating } from '../dtype.js';
+import { DTypeError } from '../errors.js';
+import { sizeOf, shapesEqual, type Shape } from '../shape.js';
+import { Tensor, type TensorLike } from '../tensor.js';
+
+/** A fresh zero-filled tensor from the current backend. */
+export function empty(shape: Shape, dtype: DType = 'float32'): Tensor {
+  return new Tensor(getBackend().alloc(dtype, sizeOf(shape)), shape);
+}
+
+/** A scalar operand as a 0-d tensor of a dtype that fits beside `like`. */
+export function asTensor(op: string, x: TensorLike, like?: Tensor): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x !== 'number') {
+    throw new DTypeError(`${op}: expected a Tensor or a number, got ${x === null ? 'null' : typeof x}`);
+  }
+  let dtype: DType = 'float32';
+  if (like) {
+    if (isFloating(like.dtype)) dtype = like.dtype;
+    else if (Number.isInteger(x)) dtype = like.dtype === 'bool' ? 'int32' : like.dtype;
+  }
+  const t = empty([], dtype);
+  t.data[0] = x;
+  return t;
+}
+
+/** Sums a broadcast gradient back down to `shape` (the inverse of broadcasting). */
+export function unbroadcast(g: Tensor, shape: Shape): Tensor {
+  if (shapesEqual(g.shape, shape)) return g;
+  const lead = g.ndim - shape.length;
+  const dims: number[] = [];
+  for (let i = 0; i < g.ndim; i++) {
+    if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) dims.push(i);
+  }
+  let r = dims.length > 0 ? g.sum(dims, true) : g;
+  if (lead > 0 || !shapesEqual(r.shape, shape)) r = r.reshape([...shape]);
+  return r;
+}
+
+/** Throws unless `t` has a floating dtype. */
+export function requireFloat(op: string, t: Tensor): void {
+  if (!isFloating(t.dtype)) {
+    throw new DTypeError(`${op}: expected a floating-point tensor (float32 or float64), got ${t.dtype}`);
+  }
+}
+
+/** Throws unless `x` is a Tensor. */
+export function requireTensor(op: string, x: unknown, what = 'input'): asserts x is Tensor {
+  if (!(x instanceof Tensor)) {
+    throw new DTypeError(`${op}: expected ${what} to be a Tensor, got ${x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x}`);
+  }
+}
