@@ -20,3 +20,13 @@ describe('smoke', () => {
     expect(() => matmul(tensor([[1, 2, 3], [4, 5, 6]]), randn([4, 5]))).toThrow('matmul: cannot multiply [2,3] by [4,5]: inner dimensions 3 and 4 differ');
   });
 });
+
+import { gradcheck } from '../src/index.js';
+describe('gradcheck', () => {
+  it('passes for tanh and catches a wrong gradient', () => {
+    const x = randn([3, 4], { dtype: 'float64', requiresGrad: true });
+    expect(gradcheck((x) => x.tanh().mul(x).sum(1), [x]).maxError).toBeLessThan(1e-6);
+    // floor's gradient is zero; x*floor(x) differs from x^2's
+    expect(() => gradcheck((x) => x.mul(x).detach().add(x.mul(0)), [x])).toThrow(/gradcheck/);
+  });
+});
