@@ -70,7 +70,7 @@ export function record(
 }
 
 export interface BackwardOptions {
-  /** Keep the graph so backward can run through it again. */
+  /** Keep the graph so backward can run through it again (default: createGraph). */
   retainGraph?: boolean;
   /** Record the backward pass itself, for higher-order gradients. */
   createGraph?: boolean;
@@ -96,17 +96,18 @@ export function runBackward(root: Tensor, grad: Tensor, opts: BackwardOptions = 
       const node = t._node;
       if (node === null) {
         // a leaf: accumulate like PyTorch (the first gradient is stored as is)
-        if (t.requiresGrad) t.grad = t.grad === null ? (opts.createGraph ? g : g.detach()) : t.grad.add(g);
+        if (t.requiresGrad) t.grad = t.grad === null ? (opts.createGraph ? g : ownCopy(g)) : t.grad.add(g);
         continue;
       }
-      if (t._retainGrad) t.grad = t.grad === null ? g.detach() : t.grad.add(g);
+      if (t._retainGrad) t.grad = t.grad === null ? ownCopy(g) : t.grad.add(g);
       if (node.backward === null) {
         throw new NeuroneError(
           `backward: trying to go through the graph of '${node.op}' a second time; its buffers were freed (pass { retainGraph: true } to the first backward)`,
         );
       }
       const ins = node.backward(g);
-      if (!opts.retainGraph) node.backward = null;
+      // like PyTorch, createGraph implies retainGraph unless told otherwise
+      if (!(opts.retainGraph ?? opts.createGraph ?? false)) node.backward = null;
       for (let j = 0; j < node.inputs.length; j++) {
         const x = node.inputs[j]!;
         const gx = ins[j];
@@ -123,6 +124,17 @@ export function runBackward(root: Tensor, grad: Tensor, opts: BackwardOptions = 
   } finally {
     setGradEnabled(prev);
   }
+}
+
+/**
+ * A detached copy with its own storage: a gradient may share storage with the
+ * caller's gradient or with another leaf's (add passes its gradient on
+ * unchanged), and optimizers update `.grad` in place.
+ */
+function ownCopy(g: Tensor): Tensor {
+  const c = g.detach();
+  c.data = g.data.slice();
+  return c;
 }
 
 /** Tensors reachable from root that require grad, inputs before outputs (iterative DFS: RNN graphs are deep). */

@@ -2,7 +2,7 @@
 import { type DType, type TypedArray, allocArray, dtypeOfArray, isDType, isFloating } from './dtype.js';
 import { DTypeError, ShapeError, fmtShape } from './errors.js';
 import { defaultGenerator, type Generator } from './random.js';
-import { checkShape, sizeOf } from './shape.js';
+import { checkShape, describe, sizeOf } from './shape.js';
 import { Tensor } from './tensor.js';
 import { getBackend } from './backend/index.js';
 
@@ -23,11 +23,17 @@ function checkDType(op: string, dtype: unknown): DType {
 }
 
 function make(op: string, shape: readonly number[], opts: TensorOptions, fill: (data: TypedArray) => void): Tensor {
+  if (opts === null || typeof opts !== 'object') throw new DTypeError(`${op}: options must be an object, got ${describe(opts)}`);
   checkShape(op, shape);
   const dtype = checkDType(op, opts.dtype ?? 'float32');
   const data = getBackend().alloc(dtype, sizeOf(shape));
   fill(data);
-  return new Tensor(data, shape, opts.requiresGrad ?? false);
+  if (dtype === 'bool') for (let i = 0; i < data.length; i++) data[i] = data[i] !== 0 ? 1 : 0;
+  return makeLeaf(op, data, shape, opts.requiresGrad);
+}
+
+function requireNumber(op: string, x: unknown, what: string): asserts x is number {
+  if (typeof x !== 'number') throw new DTypeError(`${op}: ${what} must be a number, got ${describe(x)}`);
 }
 
 /**
@@ -43,7 +49,11 @@ export function tensor(
   data: Nested | TypedArray | readonly number[],
   opts: TensorOptions & { shape?: readonly number[] } = {},
 ): Tensor {
+  if (opts === null || typeof opts !== 'object') throw new DTypeError(`tensor: options must be an object, got ${describe(opts)}`);
   if (ArrayBuffer.isView(data)) {
+    if (data instanceof DataView || data instanceof BigInt64Array || data instanceof BigUint64Array) {
+      throw new DTypeError(`tensor: cannot make a tensor from a ${data.constructor.name}; convert it to a Float32Array, Float64Array or Int32Array`);
+    }
     const src = data as TypedArray;
     const shape = opts.shape ?? [src.length];
     checkShape('tensor', shape);
@@ -52,8 +62,9 @@ export function tensor(
     }
     const dtype = checkDType('tensor', opts.dtype ?? (isTypedArray(src) ? dtypeOfArray(src) : 'float32'));
     const arr = allocArray(dtype, src.length);
-    arr.set(src as ArrayLike<number>);
-    return new Tensor(arr, shape, opts.requiresGrad ?? false);
+    // the backend's cast rules: truncation toward zero for int32, x != 0 for bool
+    getBackend().cast(isTypedArray(src) ? src : Float64Array.from(src as ArrayLike<number>), arr);
+    return makeLeaf('tensor', arr, shape, opts.requiresGrad);
   }
   const shape: number[] = [];
   let isBool = false;
@@ -76,13 +87,24 @@ export function tensor(
   };
   walk(data, 0);
   const finalShape = opts.shape ?? shape;
+  checkShape('tensor', finalShape);
   if (sizeOf(finalShape) !== flat.length) {
     throw new ShapeError(`tensor: shape ${fmtShape(finalShape)} needs ${sizeOf(finalShape)} elements, got ${flat.length}`);
   }
   const dtype = checkDType('tensor', opts.dtype ?? (isBool ? 'bool' : 'float32'));
   const arr = allocArray(dtype, flat.length);
-  for (let i = 0; i < flat.length; i++) arr[i] = dtype === 'int32' ? Math.trunc(flat[i]!) : flat[i]!;
-  return new Tensor(arr, finalShape, opts.requiresGrad ?? false);
+  getBackend().cast(Float64Array.from(flat), arr);
+  return makeLeaf('tensor', arr, finalShape, opts.requiresGrad);
+}
+
+/** A leaf tensor; requiresGrad on a non-floating dtype is refused naming `op`. */
+function makeLeaf(op: string, data: TypedArray, shape: readonly number[], requiresGrad: boolean | undefined): Tensor {
+  const t = new Tensor(data, shape);
+  if (requiresGrad) {
+    if (!isFloating(t.dtype)) throw new DTypeError(`${op}: only floating-point tensors can require gradients, got ${t.dtype}`);
+    t.requiresGrad = true;
+  }
+  return t;
 }
 
 function isTypedArray(x: ArrayBufferView): x is TypedArray {
@@ -103,7 +125,8 @@ export function ones(shape: readonly number[], opts: TensorOptions = {}): Tensor
 }
 
 export function full(shape: readonly number[], value: number, opts: TensorOptions = {}): Tensor {
-  return make('full', shape, opts, (d) => d.fill(value));
+  requireNumber('full', value, 'value');
+  return make('full', shape, opts, (d) => d.fill(opts?.dtype === 'bool' ? Number(value !== 0) : value));
 }
 
 function likeOpts(t: Tensor, opts: TensorOptions): TensorOptions {
@@ -127,7 +150,11 @@ export function fullLike(t: Tensor, value: number, opts: TensorOptions = {}): Te
  * The dtype is int32 when every argument is an integer, float32 otherwise.
  */
 export function arange(start: number, end?: number, step = 1, opts: TensorOptions = {}): Tensor {
-  const [s, e] = end === undefined ? [0, start] : [start, end];
+  const [s, e] = end === undefined || end === null ? [0, start] : [start, end];
+  requireNumber('arange', s, 'start');
+  requireNumber('arange', e, 'end');
+  requireNumber('arange', step, 'step');
+  if (!Number.isFinite(s) || !Number.isFinite(e)) throw new ShapeError(`arange: start and end must be finite, got ${s} and ${e}`);
   if (step === 0 || !Number.isFinite(step)) throw new ShapeError(`arange: step must be a nonzero finite number, got ${step}`);
   const n = Math.max(0, Math.ceil((e - s) / step));
   const ints = Number.isInteger(s) && Number.isInteger(e) && Number.isInteger(step);
@@ -138,7 +165,9 @@ export function arange(start: number, end?: number, step = 1, opts: TensorOption
 
 /** `steps` evenly spaced values from start to end, both included. */
 export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
-  if (!Number.isInteger(steps) || steps < 0) throw new ShapeError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  requireNumber('linspace', start, 'start');
+  requireNumber('linspace', end, 'end');
+  if (!Number.isInteger(steps) || steps < 0) throw new ShapeError(`linspace: steps must be a non-negative integer, got ${describe(steps)}`);
   return make('linspace', [steps], opts, (d) => {
     for (let i = 0; i < steps; i++) d[i] = steps === 1 ? start : start + ((end - start) * i) / (steps - 1);
   });
@@ -182,6 +211,7 @@ export function normal(shape: readonly number[], mean: number, std: number, opts
 
 /** Integers uniform in [low, high), int32 by default. */
 export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(low) || !Number.isInteger(high)) throw new ShapeError(`randint: low and high must be integers, got ${describe(low)} and ${describe(high)}`);
   if (!(high > low)) throw new ShapeError(`randint: high (${high}) must be greater than low (${low})`);
   const g = opts.generator ?? defaultGenerator;
   return make('randint', shape, { dtype: 'int32', ...opts }, (d) => {
@@ -191,6 +221,7 @@ export function randint(low: number, high: number, shape: readonly number[], opt
 
 /** A random permutation of 0..n-1 (int32). */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(n) || n < 0) throw new ShapeError(`randperm: n must be a non-negative integer, got ${describe(n)}`);
   const g = opts.generator ?? defaultGenerator;
   const p = g.permutation(n);
   return make('randperm', [n], { dtype: 'int32', ...opts }, (d) => d.set(p));

@@ -7,10 +7,10 @@ export { type DType, type TypedArray, promoteTypes, isFloating } from './dtype.j
 export { NeuroneError, ShapeError, DTypeError, IndexError, FormatError } from './errors.js';
 export { type Shape, broadcastShapes, sizeOf } from './shape.js';
 export { Generator, manualSeed, defaultGenerator } from './random.js';
-export { noGrad, enableGrad, isGradEnabled, setGradEnabled, type BackwardOptions } from './autograd.js';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled, record, type BackwardOptions } from './autograd.js';
 export {
-  type Backend, type BinaryOp, type UnaryOp, type ReduceOp, type MatmulParams,
-  getBackend, setBackend, registerBackend, listBackends, jsBackend,
+  type Backend, type BinaryOp, type UnaryOp, type ReduceOp, type MatmulParams, type Im2colParams,
+  getBackend, setBackend, registerBackend, listBackends, jsBackend, wasmBackend, setNumThreads, getNumThreads, wasmInfo,
 } from './backend/index.js';
 export * from './creation.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './gradcheck.js';
@@ -24,7 +24,12 @@ export { matmul } from './ops/matmul.js';
 export { reshape, flatten, squeeze, unsqueeze, permute, transpose, t, expand, broadcastTo } from './ops/shape.js';
 export { narrow, select, slice, pad, cat, stack, split, chunk, indexSelect, gather, scatterAdd } from './ops/indexing.js';
 export { relu, leakyRelu, elu, gelu, silu, sigmoid, tanh, softplus, softmax, logSoftmax, dropout, type DropoutOptions } from './ops/activation.js';
+export {
+  conv1d, conv2d, convTranspose2d, unfold, fold,
+  type ConvOptions, type ConvTransposeOptions, type UnfoldOptions, type IntOrTuple,
+} from './ops/conv.js';
 export * as nn from './nn/index.js';
+export { summary } from './nn/summary.js';
 export * as F from './nn/functional.js';
 export * as optim from './optim/index.js';
 export * as io from './io/index.js';

@@ -52,14 +52,38 @@ export function normalizeDim(op: string, dim: number, ndim: number): number {
   return dim < 0 ? dim + Math.max(ndim, 1) : dim;
 }
 
-/** Checks that a shape is a list of non-negative integers. */
+/** The most elements one tensor may hold (typed arrays are indexed by 32-bit ints in our kernels). */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
+/** Checks that a shape is a list of non-negative integers of a sane total size. */
 export function checkShape(op: string, shape: Shape): void {
-  if (!Array.isArray(shape)) throw new ShapeError(`${op}: expected a shape (array of integers), got ${String(shape)}`);
+  if (!Array.isArray(shape)) {
+    throw new ShapeError(`${op}: expected a shape (array of integers), got ${describe(shape)}`);
+  }
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
       throw new ShapeError(`${op}: invalid shape ${fmtShape(shape)}: every dimension must be a non-negative integer`);
     }
   }
+  checkSize(op, shape);
+}
+
+/** Throws when a tensor of `shape` would be too large to allocate. */
+export function checkSize(op: string, shape: Shape): void {
+  const n = sizeOf(shape);
+  if (n > MAX_ELEMENTS) {
+    throw new ShapeError(`${op}: a tensor of shape ${fmtShape(shape)} would have ${n} elements, more than the limit of ${MAX_ELEMENTS}`);
+  }
+}
+
+/** A short description of a value of unknown type, for error messages. */
+export function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return `an array of length ${x.length}`;
+  if (typeof x === 'number') return String(x);
+  if (typeof x === 'string') return `the string ${JSON.stringify(x.slice(0, 20))}`;
+  if (typeof x === 'object') return `an object (${(x as object).constructor?.name ?? 'Object'})`;
+  return typeof x;
 }
 
 /** Splits a shape at `dim` into (outer, size, inner) for kernels that work along one axis. */

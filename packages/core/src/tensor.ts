@@ -2,7 +2,7 @@ import { isGradEnabled as isGradRecording, runBackward, type BackwardOptions, ty
 import { getBackend } from './backend/index.js';
 import { type DType, type TypedArray, dtypeOfArray, isFloating } from './dtype.js';
 import { DTypeError, NeuroneError, ShapeError, fmtShape } from './errors.js';
-import { sizeOf, stridesOf, type Shape } from './shape.js';
+import { describe, normalizeDim, sizeOf, stridesOf, type Shape } from './shape.js';
 import * as E from './ops/elementwise.js';
 import * as R from './ops/reduce.js';
 import * as M from './ops/matmul.js';
@@ -69,7 +69,8 @@ export class Tensor {
 
   /** Size of one dim (negative counts from the end). */
   dim(d: number): number {
-    return this.shape[d < 0 ? d + this.shape.length : d]!;
+    if (this.shape.length === 0) throw new ShapeError('dim: a 0-d tensor has no dimensions');
+    return this.shape[normalizeDim('dim', d, this.shape.length)]!;
   }
 
   /** Row-major strides (storage is always contiguous). */
@@ -121,6 +122,10 @@ export class Tensor {
       throw new NeuroneError('backward: this tensor does not require grad and has no grad_fn (did you forget requiresGrad, or run inside noGrad?)');
     }
     let g = gradient;
+    if (g !== undefined && !(g instanceof Tensor)) {
+      throw new NeuroneError(`backward: gradient must be a Tensor, got ${describe(g)}`);
+    }
+    if (g !== undefined && g.dtype !== this.dtype) g = E.cast(g.detach(), this.dtype);
     if (g === undefined) {
       if (this.data.length !== 1) {
         throw new NeuroneError(
@@ -198,13 +203,15 @@ export class Tensor {
 
   fill_(value: number): this {
     this.checkInPlace('fill_');
-    this.data.fill(value);
+    if (typeof value !== 'number') throw new DTypeError(`fill_: expected a number, got ${describe(value)}`);
+    this.data.fill(this.dtype === 'bool' ? Number(value !== 0) : value);
     return this;
   }
 
   /** Copies src's values (broadcast to this shape) into this tensor. */
   copy_(src: Tensor): this {
     this.checkInPlace('copy_');
+    if (!(src instanceof Tensor)) throw new DTypeError(`copy_: expected a Tensor, got ${describe(src)}`);
     const b = S.broadcastTo(src.detach(), this.shape);
     if (b.dtype === this.dtype) this.data.set(b.data);
     else getBackend().cast(b.data, this.data);

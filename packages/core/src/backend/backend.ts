@@ -41,6 +41,29 @@ export interface MatmulParams {
 }
 
 /**
+ * Geometry of im2col/col2im. Output row oh reads input rows
+ * oh * strideH - padTop + kh * dilationH (kh < kernelH); likewise for columns.
+ * outH/outW are given by the caller, so padding on the bottom/right may differ
+ * from padTop/padLeft (conv 'same', ceil mode).
+ */
+export interface Im2colParams {
+  batch: number;
+  channels: number;
+  height: number;
+  width: number;
+  kernelH: number;
+  kernelW: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+  dilationH: number;
+  dilationW: number;
+  outH: number;
+  outW: number;
+}
+
+/**
  * The kernels every op is built from. Arrays are contiguous, row-major; the
  * caller allocates `out` (through `alloc`) with the right size and dtype.
  * The reference (`js`) backend is the oracle every other backend is tested against.
@@ -95,4 +118,16 @@ export interface Backend {
   gather(x: TypedArray, xShape: Shape, dim: number, index: Int32Array, indexShape: Shape, out: TypedArray): void;
   /** torch.scatter_add_ along `dim`, in place on dst. */
   scatterAdd(dst: TypedArray, dstShape: Shape, dim: number, index: Int32Array, indexShape: Shape, src: TypedArray): void;
+
+  /**
+   * Unrolls sliding windows (F.unfold): x (batch, channels, height, width) ->
+   * out (batch, channels * kernelH * kernelW, outH * outW); positions in the
+   * padding read as 0. 1-D convolutions use height = kernelH = 1.
+   */
+  im2col(x: TypedArray, out: TypedArray, p: Im2colParams): void;
+  /**
+   * The adjoint of im2col (F.fold): overwrites out (batch, channels, height,
+   * width) with the sum of every column entry that reads that position.
+   */
+  col2im(col: TypedArray, out: TypedArray, p: Im2colParams): void;
 }

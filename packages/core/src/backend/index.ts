@@ -1,11 +1,23 @@
 import type { Backend } from './backend.js';
 import { jsBackend } from './js.js';
+import { wasmBackend } from './wasm/index.js';
 
-export type { Backend, BinaryOp, MatmulParams, ReduceOp, UnaryOp } from './backend.js';
+export type { Backend, BinaryOp, Im2colParams, MatmulParams, ReduceOp, UnaryOp } from './backend.js';
 export { jsBackend } from './js.js';
+export { wasmBackend, setNumThreads, getNumThreads, wasmInfo } from './wasm/index.js';
 
-const registry = new Map<string, Backend>([['js', jsBackend]]);
-let current: Backend = jsBackend;
+const registry = new Map<string, Backend>([['js', jsBackend], ['wasm', wasmBackend]]);
+/** The default backend: NEURONE_BACKEND=js|wasm chooses, else the reference one. */
+const DEFAULT_BACKEND = 'js';
+let current: Backend = registry.get(envBackend() ?? DEFAULT_BACKEND) ?? jsBackend;
+
+function envBackend(): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const name = env?.NEURONE_BACKEND;
+  if (name === undefined || name === '') return undefined;
+  if (!registry.has(name)) throw new Error(`NEURONE_BACKEND: unknown backend '${name}' (available: ${[...registry.keys()].join(', ')})`);
+  return name;
+}
 
 /** Makes a backend available to `setBackend` under its name. */
 export function registerBackend(backend: Backend): void {

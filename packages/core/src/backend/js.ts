@@ -1,6 +1,6 @@
 import { allocArray, type DType, type TypedArray } from '../dtype.js';
 import { sizeOf, stridesOf, type Shape } from '../shape.js';
-import type { Backend, BinaryOp, MatmulParams, ReduceOp, UnaryOp } from './backend.js';
+import type { Backend, BinaryOp, Im2colParams, MatmulParams, ReduceOp, UnaryOp } from './backend.js';
 
 type F1 = (x: number, p0: number, p1: number) => number;
 type F2 = (a: number, b: number) => number;
@@ -40,7 +40,7 @@ const UNARY: Record<UnaryOp, F1> = {
   addScalar: (x, p) => x + p,
   mulScalar: (x, p) => x * p,
   affine: (x, a, b) => x * a + b,
-  not: (x) => (x ? 0 : 1),
+  not: (x) => (x === 0 ? 1 : 0), // NaN is true, as in C and PyTorch
 };
 
 const BINARY: Record<BinaryOp, F2> = {
@@ -57,8 +57,8 @@ const BINARY: Record<BinaryOp, F2> = {
   le: (a, b) => (a <= b ? 1 : 0),
   gt: (a, b) => (a > b ? 1 : 0),
   ge: (a, b) => (a >= b ? 1 : 0),
-  and: (a, b) => (a && b ? 1 : 0),
-  or: (a, b) => (a || b ? 1 : 0),
+  and: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
+  or: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
 };
 
 function roundHalfEven(x: number): number {
@@ -66,18 +66,34 @@ function roundHalfEven(x: number): number {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-/** erf with |error| < 1.2e-7 (Numerical Recipes' erfc, Chebyshev fit). */
+/**
+ * erf to about 1e-15 absolute error: the all-positive series
+ * erf(z) = 2/sqrt(pi) e^(-z^2) sum_n (2z^2)^n z / (1*3*...*(2n+1)) below 2.5
+ * (no cancellation), and erfc's continued fraction (evaluated bottom-up) above.
+ */
 export function erf(x: number): number {
+  if (x !== x) return NaN;
   const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z - 1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
-        t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? 1 - r : r - 1;
+  let r: number;
+  if (z < 2.5) {
+    const z2 = 2 * z * z;
+    let term = z;
+    let sum = z;
+    for (let n = 1; n < 200; n++) {
+      term *= z2 / (2 * n + 1);
+      sum += term;
+      if (term < sum * 1e-17) break;
+    }
+    r = 1.1283791670955126 * Math.exp(-z * z) * sum;
+  } else if (z > 6) {
+    r = 1;
+  } else {
+    // erfc(z) = e^(-z^2) / sqrt(pi) / (z + (1/2) / (z + 1 / (z + (3/2) / (z + ...))))
+    let f = z;
+    for (let k = 80; k >= 1; k--) f = z + k / 2 / f;
+    r = 1 - (Math.exp(-z * z) * 0.5641895835477563) / f;
+  }
+  return x < 0 ? -r : r;
 }
 
 /** Strides of `shape` right-aligned against `outShape`, 0 where it broadcasts. */
@@ -251,8 +267,8 @@ export const jsBackend: Backend = {
       for (let i = 0; i < m; i++) {
         row.fill(0);
         for (let l = 0; l < k; l++) {
+          // no skipping of zeros: 0 * Inf must stay NaN, as in PyTorch
           const av = a[oa + i * ai + l * al]!;
-          if (av === 0) continue;
           const boff = ob + l * bl;
           for (let j = 0; j < n; j++) row[j]! += av * b[boff + j * bj]!;
         }
@@ -333,7 +349,54 @@ export const jsBackend: Backend = {
       dst[dOff]! += src[iIdx]!;
     }, index);
   },
+
+  im2col(x, out, p: Im2colParams) {
+    im2colLoop(p, x, out, false);
+  },
+
+  col2im(col, out, p: Im2colParams) {
+    out.fill(0);
+    im2colLoop(p, out, col, true);
+  },
 };
+
+/**
+ * Walks the column matrix (batch, channels * kernelH * kernelW, outH * outW)
+ * row by row. im2col (back = false) copies image -> col, reading 0 in the
+ * padding; col2im (back = true) adds col -> image.
+ */
+function im2colLoop(p: Im2colParams, img: TypedArray, col: TypedArray, back: boolean): void {
+  const { batch, channels, height, width, kernelH, kernelW, strideH, strideW, padTop, padLeft, dilationH, dilationW, outH, outW } = p;
+  let ci = 0;
+  for (let n = 0; n < batch; n++) {
+    for (let c = 0; c < channels; c++) {
+      const plane = (n * channels + c) * height * width;
+      for (let kh = 0; kh < kernelH; kh++) {
+        for (let kw = 0; kw < kernelW; kw++) {
+          // output columns ow whose input column w = ow * strideW - padLeft + kw * dilationW is inside [0, width)
+          const off = kw * dilationW - padLeft;
+          const owLo = Math.min(outW, Math.max(0, Math.ceil(-off / strideW)));
+          const owHi = Math.max(owLo, Math.min(outW, Math.ceil((width - off) / strideW)));
+          for (let oh = 0; oh < outH; oh++, ci += outW) {
+            const h = oh * strideH - padTop + kh * dilationH;
+            if (h < 0 || h >= height) {
+              if (!back) col.fill(0, ci, ci + outW);
+              continue;
+            }
+            const rowStart = plane + h * width + off;
+            if (back) {
+              for (let ow = owLo; ow < owHi; ow++) img[rowStart + ow * strideW]! += col[ci + ow]!;
+            } else {
+              for (let ow = 0; ow < owLo; ow++) col[ci + ow] = 0;
+              for (let ow = owLo; ow < owHi; ow++) col[ci + ow] = img[rowStart + ow * strideW]!;
+              for (let ow = owHi; ow < outW; ow++) col[ci + ow] = 0;
+            }
+          }
+        }
+      }
+    }
+  }
+}
 
 /**
  * Walks every position of `indexShape`; for each, the offset into the other

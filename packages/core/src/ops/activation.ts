@@ -2,16 +2,17 @@
 import { record } from '../autograd.js';
 import { getBackend, type UnaryOp } from '../backend/index.js';
 import { NeuroneError } from '../errors.js';
-import { defaultGenerator, type Generator } from '../random.js';
-import { normalizeDim, splitAt } from '../shape.js';
+import { Generator, defaultGenerator } from '../random.js';
+import { describe, splitAt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { cast, exp, gt, mul, sub, where } from './elementwise.js';
 import { sum } from './reduce.js';
-import { empty, requireFloat, requireTensor } from './util.js';
+import { asTensor, empty, oneDim, requireFloat, requireNumber, requireTensor } from './util.js';
 
 function activate(op: UnaryOp, a: Tensor, p0?: number): Tensor {
   requireTensor(op, a);
   requireFloat(op, a);
+  if (p0 !== undefined) requireNumber(op, p0, op === 'elu' ? 'alpha' : 'negativeSlope');
   const out = empty(a.shape, a.dtype);
   getBackend().unary(op, a.data, out.data, p0);
   return out;
@@ -26,7 +27,7 @@ export function relu(a: Tensor): Tensor {
 /** x for x > 0, slope * x otherwise. */
 export function leakyRelu(a: Tensor, negativeSlope = 0.01): Tensor {
   const out = activate('leakyRelu', a, negativeSlope);
-  return record('leakyRelu', out, [a], (g) => [mul(g, where(gt(a, 0), 1, negativeSlope))]);
+  return record('leakyRelu', out, [a], (g) => [mul(g, where(gt(a, 0), asTensor('leakyRelu', 1, g), negativeSlope))]);
 }
 
 /** x for x > 0, alpha (e^x - 1) otherwise. */
@@ -63,16 +64,16 @@ export function tanh(a: Tensor): Tensor {
   return record('tanh', out, [a], (g) => [mul(g, sub(1, mul(out, out)))]);
 }
 
-/** log(1 + e^x) */
+/** log(1 + e^x); x itself above 20 (PyTorch's threshold), where the gradient is exactly 1. */
 export function softplus(a: Tensor): Tensor {
   const out = activate('softplus', a);
-  return record('softplus', out, [a], (g) => [mul(g, activate('sigmoid', a))]);
+  return record('softplus', out, [a], (g) => [mul(g, where(gt(a, 20), asTensor('softplus', 1, g), activate('sigmoid', a)))]);
 }
 
 function softmaxKernel(op: string, a: Tensor, dim: number, log: boolean): Tensor {
   requireTensor(op, a);
   requireFloat(op, a);
-  const d = normalizeDim(op, dim, a.ndim);
+  const d = oneDim(op, dim, a.ndim);
   const [outer, size, inner] = splitAt(a.shape, d);
   const out = empty(a.shape, a.dtype);
   getBackend().softmax(a.data, outer, size, inner, out.data, log);
@@ -83,14 +84,14 @@ function softmaxKernel(op: string, a: Tensor, dim: number, log: boolean): Tensor
 export function softmax(a: Tensor, dim: number): Tensor {
   const out = softmaxKernel('softmax', a, dim, false);
   // dx = y (g - sum(g y))
-  return record('softmax', out, [a], (g) => [mul(out, sub(g, sum(mul(g, out), dim, true)))]);
+  return record('softmax', out, [a], (g) => [mul(out, sub(g, sum(mul(g, out), a.ndim === 0 ? null : dim, true)))]);
 }
 
 /** x - logsumexp(x) along `dim`. */
 export function logSoftmax(a: Tensor, dim: number): Tensor {
   const out = softmaxKernel('logSoftmax', a, dim, true);
   // dx = g - softmax(x) sum(g)
-  return record('logSoftmax', out, [a], (g) => [sub(g, mul(exp(out), sum(g, dim, true)))]);
+  return record('logSoftmax', out, [a], (g) => [sub(g, mul(exp(out), sum(g, a.ndim === 0 ? null : dim, true)))]);
 }
 
 export interface DropoutOptions {
@@ -105,7 +106,11 @@ export interface DropoutOptions {
  */
 export function dropout(a: Tensor, p = 0.5, opts: DropoutOptions = {}): Tensor {
   requireTensor('dropout', a);
-  if (!(p >= 0 && p <= 1)) throw new NeuroneError(`dropout: probability must be between 0 and 1, got ${p}`);
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new NeuroneError(`dropout: probability must be between 0 and 1, got ${describe(p)}`);
+  if (opts === null || typeof opts !== 'object') throw new NeuroneError(`dropout: options must be an object, got ${describe(opts)}`);
+  if (opts.generator !== undefined && !(opts.generator instanceof Generator)) {
+    throw new NeuroneError(`dropout: generator must be a Generator, got ${describe(opts.generator)}`);
+  }
   if (opts.training === false || p === 0) return a;
   requireFloat('dropout', a);
   const gen = opts.generator ?? defaultGenerator;

@@ -1,20 +1,21 @@
 // Elementwise ops with NumPy/PyTorch broadcasting; each forward with its backward.
 import { record } from '../autograd.js';
 import { getBackend, type BinaryOp, type UnaryOp } from '../backend/index.js';
-import { type DType, floatingOf, isFloating, promoteTypes } from '../dtype.js';
+import { type DType, floatingOf, isDType, isFloating, promoteTypes } from '../dtype.js';
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
-import { broadcastShapes, shapesEqual } from '../shape.js';
+import { broadcastShapes, describe, shapesEqual } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { asTensor, empty, requireTensor, unbroadcast } from './util.js';
+import { asTensor, empty, requireNumber, requireTensor, unbroadcast } from './util.js';
 
 /** Converts to `dtype`; differentiable between floating dtypes. */
 export function cast(a: Tensor, dtype: DType): Tensor {
-  requireTensor('to', a);
+  requireTensor('cast', a);
+  if (!isDType(dtype)) throw new DTypeError(`cast: unknown dtype ${describe(dtype)} (expected float32, float64, int32 or bool)`);
   if (a.dtype === dtype) return a;
   const out = empty(a.shape, dtype);
   getBackend().cast(a.data, out.data);
   if (!isFloating(dtype)) return out;
-  return record('to', out, [a], (g) => [isFloating(a.dtype) ? cast(g, a.dtype) : null]);
+  return record('cast', out, [a], (g) => [isFloating(a.dtype) ? cast(g, a.dtype) : null]);
 }
 
 /** A copy with its own storage. */
@@ -28,7 +29,7 @@ export function clone(a: Tensor): Tensor {
 /** Both operands as tensors of their common dtype, and the broadcast shape. */
 function operands(op: string, x: TensorLike, y: TensorLike): [Tensor, Tensor, number[]] {
   if (!(x instanceof Tensor) && !(y instanceof Tensor)) {
-    throw new DTypeError(`${op}: expected at least one Tensor operand, got ${typeof x} and ${typeof y}`);
+    throw new DTypeError(`${op}: expected at least one Tensor operand, got ${describe(x)} and ${describe(y)}`);
   }
   let a = asTensor(op, x, y instanceof Tensor ? y : undefined);
   let b = asTensor(op, y, a);
@@ -50,24 +51,25 @@ function unaryKernel(op: UnaryOp, a: Tensor, p0?: number, p1?: number, dtype: DT
   return out;
 }
 
-/** a + b */
+/** a + b (logical or for two bool tensors, as in PyTorch). */
 export function add(x: TensorLike, y: TensorLike): Tensor {
   const [a, b, shape] = operands('add', x, y);
-  const out = binaryKernel('add', a, b, shape);
+  const out = binaryKernel(a.dtype === 'bool' ? 'or' : 'add', a, b, shape);
   return record('add', out, [a, b], (g) => [unbroadcast(g, a.shape), unbroadcast(g, b.shape)]);
 }
 
 /** a - b */
 export function sub(x: TensorLike, y: TensorLike): Tensor {
   const [a, b, shape] = operands('sub', x, y);
+  if (a.dtype === 'bool') throw new DTypeError('sub: subtraction of two bool tensors is not supported; use logicalAnd/logicalNot, or cast to int32 first');
   const out = binaryKernel('sub', a, b, shape);
   return record('sub', out, [a, b], (g) => [unbroadcast(g, a.shape), b.requiresGrad ? unbroadcast(neg(g), b.shape) : null]);
 }
 
-/** a * b */
+/** a * b (logical and for two bool tensors). */
 export function mul(x: TensorLike, y: TensorLike): Tensor {
   const [a, b, shape] = operands('mul', x, y);
-  const out = binaryKernel('mul', a, b, shape);
+  const out = binaryKernel(a.dtype === 'bool' ? 'and' : 'mul', a, b, shape);
   return record('mul', out, [a, b], (g) => [
     a.requiresGrad ? unbroadcast(mul(g, b), a.shape) : null,
     b.requiresGrad ? unbroadcast(mul(g, a), b.shape) : null,
@@ -89,21 +91,25 @@ export function div(x: TensorLike, y: TensorLike): Tensor {
   ]);
 }
 
-/** a ** b */
+/** a ** b (integer tensors to negative or fractional powers give float32). */
 export function pow(x: TensorLike, y: TensorLike): Tensor {
   if (x instanceof Tensor && typeof y === 'number') {
     const a = x;
     if (!isFloating(a.dtype) && (!Number.isInteger(y) || y < 0)) return pow(cast(a, 'float32'), y);
+    if (a.dtype === 'bool') return pow(cast(a, 'int32'), y);
     const out = unaryKernel('powScalar', a, y);
-    // d(a^p)/da = p a^(p-1)
-    return record('pow', out, [a], (g) => [mul(g, mul(pow(a, y - 1), y))]);
+    // d(a^p)/da = p a^(p-1); zero for p = 0 (even at a = 0, where a^-1 is infinite)
+    return record('pow', out, [a], (g) => [y === 0 ? empty(g.shape, g.dtype) : mul(g, mul(pow(a, y - 1), y))]);
   }
-  const [a, b, shape] = operands('pow', x, y);
+  let [a, b, shape] = operands('pow', x, y);
+  if (a.dtype === 'bool') [a, b] = [cast(a, 'int32'), cast(b, 'int32')];
+  if (!isFloating(a.dtype) && b.data.some((v) => v < 0)) [a, b] = [cast(a, 'float32'), cast(b, 'float32')];
   const out = binaryKernel('pow', a, b, shape);
   return record('pow', out, [a, b], (g) => [
-    a.requiresGrad ? unbroadcast(mul(g, mul(b, pow(a, sub(b, 1)))), a.shape) : null,
-    // d(a^b)/db = a^b ln a
-    b.requiresGrad ? unbroadcast(mul(g, mul(out, log(a))), b.shape) : null,
+    // b a^(b-1), zero where b = 0
+    a.requiresGrad ? unbroadcast(where(eq(b, 0), 0, mul(g, mul(b, pow(a, sub(b, 1))))), a.shape) : null,
+    // d(a^b)/db = a^b ln a, taken as zero where a = 0 and b >= 0 (PyTorch's convention)
+    b.requiresGrad ? unbroadcast(where(logicalAnd(eq(a, 0), ge(b, 0)), 0, mul(g, mul(out, log(a)))), b.shape) : null,
   ]);
 }
 
@@ -243,20 +249,25 @@ function stepFunction(op: 'sign' | 'floor' | 'ceil' | 'round', a: Tensor): Tenso
 }
 
 /** Limits values to [min, max]; the gradient passes where min <= a <= max. */
-export function clamp(a: Tensor, min?: number | null, max?: number | null): Tensor {
-  requireTensor('clamp', a);
+export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  requireTensor('clamp', x);
+  if (min == null && max == null) throw new DTypeError('clamp: at least one of min and max must be given');
+  if (min != null) requireNumber('clamp', min, 'min');
+  if (max != null) requireNumber('clamp', max, 'max');
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
-  if (min == null && max == null) throw new DTypeError('clamp: at least one of min and max must be given');
-  if (Number.isNaN(lo) || Number.isNaN(hi)) throw new DTypeError(`clamp: min and max must be numbers, got ${min} and ${max}`);
+  if (Number.isNaN(lo) || Number.isNaN(hi)) throw new DTypeError(`clamp: min and max must not be NaN, got ${min} and ${max}`);
+  if (x.dtype === 'bool') throw new DTypeError('clamp: bool tensors cannot be clamped; cast first');
+  // integer tensors with fractional (or infinite-only) bounds give float32, as PyTorch's type promotion does
+  const a = !isFloating(x.dtype) && ![lo, hi].every((v) => Number.isInteger(v) || !Number.isFinite(v)) ? cast(x, 'float32') : x;
   const out = unaryKernel('clamp', a, lo, hi);
   return record('clamp', out, [a], (g) => [mul(g, cast(logicalAnd(ge(a, lo), le(a, hi)), g.dtype))]);
 }
 
 // ---- comparisons and logic: bool results, no gradient ----
 
-function compare(op: BinaryOp, x: TensorLike, y: TensorLike): Tensor {
-  const [a, b, shape] = operands(op, x, y);
+function compare(op: BinaryOp, x: TensorLike, y: TensorLike, name: string = op): Tensor {
+  const [a, b, shape] = operands(name, x, y);
   return binaryKernel(op, a, b, shape, 'bool');
 }
 
@@ -266,18 +277,20 @@ export function lt(a: TensorLike, b: TensorLike): Tensor { return compare('lt', 
 export function le(a: TensorLike, b: TensorLike): Tensor { return compare('le', a, b); }
 export function gt(a: TensorLike, b: TensorLike): Tensor { return compare('gt', a, b); }
 export function ge(a: TensorLike, b: TensorLike): Tensor { return compare('ge', a, b); }
-export function logicalAnd(a: TensorLike, b: TensorLike): Tensor { return compare('and', a, b); }
-export function logicalOr(a: TensorLike, b: TensorLike): Tensor { return compare('or', a, b); }
+export function logicalAnd(a: TensorLike, b: TensorLike): Tensor { return compare('and', a, b, 'logicalAnd'); }
+export function logicalOr(a: TensorLike, b: TensorLike): Tensor { return compare('or', a, b, 'logicalOr'); }
 
 export function logicalNot(a: Tensor): Tensor {
   requireTensor('logicalNot', a);
   return unaryKernel('not', a, 0, 0, 'bool');
 }
 
-/** cond ? a : b elementwise, all three broadcast together. */
-export function where(cond: Tensor, x: TensorLike, y: TensorLike): Tensor {
-  requireTensor('where', cond, 'cond');
-  const [a, b, ab] = operands('where', x, y);
+/** cond ? a : b elementwise, all three broadcast together; a non-bool cond means cond != 0. */
+export function where(condition: Tensor, x: TensorLike, y: TensorLike): Tensor {
+  requireTensor('where', condition, 'cond');
+  const cond = condition.dtype === 'bool' ? condition : ne(condition, 0);
+  const [a, b, ab] =
+    x instanceof Tensor || y instanceof Tensor ? operands('where', x, y) : operands('where', asTensor('where', x), asTensor('where', y));
   const shape = broadcastShapes('where', cond.shape, ab);
   const out = empty(shape, a.dtype);
   getBackend().where(cond.data, cond.shape, a.data, a.shape, b.data, b.shape, out.data, shape);
@@ -295,11 +308,12 @@ export function maskedFill(a: Tensor, mask: Tensor, value: number): Tensor {
   requireTensor('maskedFill', a);
   requireTensor('maskedFill', mask, 'mask');
   if (mask.dtype !== 'bool') throw new DTypeError(`maskedFill: mask must be a bool tensor, got ${mask.dtype}`);
+  requireNumber('maskedFill', value, 'value');
   const shape = broadcastShapes('maskedFill', a.shape, mask.shape);
   if (!shapesEqual(shape, a.shape)) {
     throw new ShapeError(`maskedFill: mask of shape ${fmtShape(mask.shape)} does not broadcast to the input's shape ${fmtShape(a.shape)}`);
   }
-  const v = asTensor('maskedFill', value, a);
+  const v = asTensor('maskedFill', a.dtype === 'bool' ? Number(value !== 0) : value, a);
   const out = empty(a.shape, a.dtype);
   getBackend().where(mask.data, mask.shape, v.data, v.shape, a.data, a.shape, out.data, a.shape);
   return record('maskedFill', out, [a], (g) => [where(mask, asTensor('maskedFill', 0, g), g)]);

@@ -3,21 +3,27 @@ import { record } from '../autograd.js';
 import { getBackend } from '../backend/index.js';
 import { promoteTypes } from '../dtype.js';
 import { DTypeError, IndexError, ShapeError, fmtShape } from '../errors.js';
-import { normalizeDim, sizeOf, splitAt } from '../shape.js';
+import { checkSize, describe, sizeOf, splitAt } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { cast, clone } from './elementwise.js';
 import { reshape, squeeze, unsqueeze } from './shape.js';
-import { empty, requireTensor } from './util.js';
+import { empty, fmtList, oneDim, requireInt, requireIntList, requireNumber, requireTensor } from './util.js';
 
 /** `length` elements from `start` along `dim` (a copy). */
 export function narrow(a: Tensor, dim: number, start: number, length: number): Tensor {
-  requireTensor('narrow', a);
-  if (a.ndim === 0) throw new ShapeError('narrow: cannot narrow a 0-d tensor');
-  const d = normalizeDim('narrow', dim, a.ndim);
+  return narrowImpl('narrow', a, dim, start, length);
+}
+
+function narrowImpl(op: string, a: Tensor, dim: number, start: number, length: number): Tensor {
+  requireTensor(op, a);
+  if (a.ndim === 0) throw new ShapeError(`${op}: cannot narrow a 0-d tensor`);
+  const d = oneDim(op, dim, a.ndim);
+  requireInt(op, start, 'start');
+  requireInt(op, length, 'length');
   const size = a.shape[d]!;
   const s = start < 0 ? start + size : start;
-  if (!Number.isInteger(s) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > size) {
-    throw new IndexError(`narrow: start ${start} and length ${length} are out of range for dim ${d} of size ${size} (shape ${fmtShape(a.shape)})`);
+  if (s < 0 || length < 0 || s + length > size) {
+    throw new IndexError(`${op}: start ${start} and length ${length} are out of range for dim ${d} of size ${size} (shape ${fmtShape(a.shape)})`);
   }
   if (s === 0 && length === size) return a;
   const [outer, , inner] = splitAt(a.shape, d);
@@ -31,27 +37,33 @@ export function narrow(a: Tensor, dim: number, start: number, length: number): T
 /** The slice at `index` along `dim`, with the dim removed. */
 export function select(a: Tensor, dim: number, index: number): Tensor {
   requireTensor('select', a);
-  const d = normalizeDim('select', dim, a.ndim);
+  if (a.ndim === 0) throw new ShapeError('select: cannot select from a 0-d tensor');
+  const d = oneDim('select', dim, a.ndim);
+  requireInt('select', index, 'index');
   const size = a.shape[d]!;
-  if (!Number.isInteger(index) || index < -size || index >= size) {
+  if (index < -size || index >= size) {
     throw new IndexError(`select: index ${index} is out of range for dim ${d} of size ${size} (shape ${fmtShape(a.shape)})`);
   }
-  return squeeze(narrow(a, d, index < 0 ? index + size : index, 1), d);
+  return squeeze(narrowImpl('select', a, d, index < 0 ? index + size : index, 1), d);
 }
 
 /** Elements start..end (exclusive) with `step` along `dim`; negative bounds count from the end, like Python slices. */
 export function slice(a: Tensor, dim: number, start = 0, end?: number, step = 1): Tensor {
   requireTensor('slice', a);
-  const d = normalizeDim('slice', dim, a.ndim);
+  if (a.ndim === 0) throw new ShapeError('slice: cannot slice a 0-d tensor');
+  const d = oneDim('slice', dim, a.ndim);
   const size = a.shape[d]!;
-  if (!Number.isInteger(step) || step < 1) throw new IndexError(`slice: step must be a positive integer, got ${step}`);
+  requireInt('slice', start, 'start');
+  if (end !== undefined && end !== null) requireInt('slice', end, 'end');
+  requireInt('slice', step, 'step');
+  if (step < 1) throw new IndexError(`slice: step must be a positive integer, got ${step}`);
   const clampIdx = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
   const s = clampIdx(start);
   const e = Math.max(clampIdx(end ?? size), s);
-  if (step === 1) return narrow(a, d, s, e - s);
+  if (step === 1) return narrowImpl('slice', a, d, s, e - s);
   const idx: number[] = [];
   for (let i = s; i < e; i += step) idx.push(i);
-  return indexSelect(a, d, idx);
+  return indexSelectImpl('slice', a, d, idx);
 }
 
 /** Pads `dim` with `before` and `after` entries of `value`. */
@@ -61,10 +73,11 @@ function padDim(a: Tensor, dim: number, before: number, after: number, value: nu
   const shape = [...a.shape];
   const total = size + before + after;
   shape[dim] = total;
+  checkSize('pad', shape);
   const out = empty(shape, a.dtype);
   if (value !== 0) out.data.fill(value);
   getBackend().copyRows(a.data, size, 0, out.data, total, before, outer, size, inner, false);
-  return record('pad', out, [a], (g) => [narrow(g, dim, before, size)]);
+  return record('pad', out, [a], (g) => [narrowImpl('pad', g, dim, before, size)]);
 }
 
 /**
@@ -76,12 +89,18 @@ function padDim(a: Tensor, dim: number, before: number, after: number, value: nu
  */
 export function pad(a: Tensor, pads: readonly number[], value = 0): Tensor {
   requireTensor('pad', a);
+  requireIntList('pad', pads, 'padding');
+  requireNumber('pad', value, 'value');
   if (pads.length % 2 !== 0 || pads.length / 2 > a.ndim) {
-    throw new ShapeError(`pad: padding ${JSON.stringify(pads)} must have an even length of at most 2 * ${a.ndim} for shape ${fmtShape(a.shape)}`);
+    throw new ShapeError(`pad: padding ${fmtList(pads)} must have an even length of at most 2 * ${a.ndim} for shape ${fmtShape(a.shape)}`);
   }
-  if (pads.some((p) => !Number.isInteger(p) || p < 0)) {
-    throw new ShapeError(`pad: padding sizes must be non-negative integers, got ${JSON.stringify(pads)}`);
+  if (pads.some((p) => p < 0)) {
+    throw new ShapeError(`pad: padding sizes must be non-negative integers, got ${fmtList(pads)}`);
   }
+  const padded = [...a.shape];
+  for (let i = 0; i < pads.length / 2; i++) padded[a.ndim - 1 - i]! += pads[2 * i]! + pads[2 * i + 1]!;
+  checkSize('pad', padded);
+  if (a.dtype === 'bool') value = Number(value !== 0);
   let out = a;
   for (let i = 0; i < pads.length / 2; i++) out = padDim(out, a.ndim - 1 - i, pads[2 * i]!, pads[2 * i + 1]!, value);
   return out;
@@ -89,15 +108,20 @@ export function pad(a: Tensor, pads: readonly number[], value = 0): Tensor {
 
 /** Joins tensors along an existing dim; all other dims must match. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0) throw new ShapeError('cat: expected a non-empty list of tensors');
-  tensors.forEach((t, i) => requireTensor('cat', t, `tensors[${i}]`));
+  return catImpl('cat', tensors, dim);
+}
+
+function catImpl(op: string, tensors: readonly Tensor[], dim: number): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new ShapeError(`${op}: expected a non-empty array of tensors, got ${describe(tensors)}`);
+  tensors.forEach((t, i) => requireTensor(op, t, `tensors[${i}]`));
   const first = tensors[0]!;
-  const d = normalizeDim('cat', dim, first.ndim);
+  if (first.ndim === 0) throw new ShapeError(`${op}: zero-dimensional tensors cannot be concatenated; use stack`);
+  const d = oneDim(op, dim, first.ndim);
   let dtype = first.dtype;
   for (const t of tensors) {
     if (t.ndim !== first.ndim || t.shape.some((s: number, i: number) => i !== d && s !== first.shape[i])) {
       throw new ShapeError(
-        `cat: tensors must have the same shape except in dim ${d}, got ${tensors.map((x) => fmtShape(x.shape)).join(' and ')}`,
+        `${op}: tensors must have the same shape except in dim ${d}, got ${tensors.map((x) => fmtShape(x.shape)).join(' and ')}`,
       );
     }
     dtype = promoteTypes(dtype, t.dtype);
@@ -106,6 +130,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const total = parts.reduce((n, t) => n + t.shape[d]!, 0);
   const shape = [...first.shape];
   shape[d] = total;
+  checkSize(op, shape);
   const out = empty(shape, dtype);
   const [outer, , inner] = splitAt(shape, d);
   let offset = 0;
@@ -115,12 +140,12 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     getBackend().copyRows(t.data, t.shape[d]!, 0, out.data, total, offset, outer, t.shape[d]!, inner, false);
     offset += t.shape[d]!;
   }
-  return record('cat', out, parts, (g) => parts.map((t, i) => (t.requiresGrad ? narrow(g, d, offsets[i]!, t.shape[d]!) : null)));
+  return record(op, out, parts, (g) => parts.map((t, i) => (t.requiresGrad ? narrowImpl(op, g, d, offsets[i]!, t.shape[d]!) : null)));
 }
 
 /** Joins tensors of one shape along a new dim. */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0) throw new ShapeError('stack: expected a non-empty list of tensors');
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new ShapeError(`stack: expected a non-empty array of tensors, got ${describe(tensors)}`);
   tensors.forEach((t, i) => requireTensor('stack', t, `tensors[${i}]`));
   const first = tensors[0]!;
   for (const t of tensors) {
@@ -128,32 +153,40 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
       throw new ShapeError(`stack: expects each tensor to be equal size, got ${fmtShape(first.shape)} and ${fmtShape(t.shape)}`);
     }
   }
-  const d = normalizeDim('stack', dim, first.ndim + 1);
-  return cat(tensors.map((t) => unsqueeze(t, d)), d);
+  const d = oneDim('stack', dim, first.ndim + 1);
+  return catImpl('stack', tensors.map((t) => unsqueeze(t, d)), d);
 }
 
 /** Splits into pieces of `size` along `dim` (the last may be smaller), or into the given section sizes. */
 export function split(a: Tensor, sizeOrSections: number | readonly number[], dim = 0): Tensor[] {
-  requireTensor('split', a);
-  const d = normalizeDim('split', dim, a.ndim);
+  return splitImpl('split', a, sizeOrSections, dim);
+}
+
+function splitImpl(op: string, a: Tensor, sizeOrSections: number | readonly number[], dim: number): Tensor[] {
+  requireTensor(op, a);
+  if (a.ndim === 0) throw new ShapeError(`${op}: cannot split a 0-d tensor`);
+  const d = oneDim(op, dim, a.ndim);
   const n = a.shape[d]!;
   let sizes: number[];
   if (typeof sizeOrSections === 'number') {
     if (!Number.isInteger(sizeOrSections) || sizeOrSections <= 0) {
-      throw new ShapeError(`split: split size must be a positive integer, got ${sizeOrSections}`);
+      throw new ShapeError(`${op}: split size must be a positive integer, got ${sizeOrSections}`);
     }
     sizes = [];
     for (let i = 0; i < n; i += sizeOrSections) sizes.push(Math.min(sizeOrSections, n - i));
+    // PyTorch returns one empty piece for an empty dim
+    if (n === 0) sizes.push(0);
   } else {
+    requireIntList(op, sizeOrSections, 'sections');
     sizes = [...sizeOrSections];
-    if (sizes.reduce((x, y) => x + y, 0) !== n) {
-      throw new ShapeError(`split: sections ${JSON.stringify(sizes)} do not add up to dim ${d} of size ${n} (shape ${fmtShape(a.shape)})`);
+    if (sizes.some((x) => x < 0) || sizes.reduce((x, y) => x + y, 0) !== n) {
+      throw new ShapeError(`${op}: sections ${fmtList(sizes)} must be non-negative and add up to dim ${d} of size ${n} (shape ${fmtShape(a.shape)})`);
     }
   }
   const out: Tensor[] = [];
   let start = 0;
   for (const s of sizes) {
-    out.push(narrow(a, d, start, s));
+    out.push(narrowImpl(op, a, d, start, s));
     start += s;
   }
   return out;
@@ -162,9 +195,12 @@ export function split(a: Tensor, sizeOrSections: number | readonly number[], dim
 /** Splits into `chunks` nearly equal pieces along `dim` (as torch.chunk). */
 export function chunk(a: Tensor, chunks: number, dim = 0): Tensor[] {
   requireTensor('chunk', a);
-  if (!Number.isInteger(chunks) || chunks <= 0) throw new ShapeError(`chunk: number of chunks must be a positive integer, got ${chunks}`);
-  const d = normalizeDim('chunk', dim, a.ndim);
-  return split(a, Math.max(1, Math.ceil(a.shape[d]! / chunks)), d);
+  if (typeof chunks !== 'number' || !Number.isInteger(chunks) || chunks <= 0) {
+    throw new ShapeError(`chunk: number of chunks must be a positive integer, got ${describe(chunks)}`);
+  }
+  if (a.ndim === 0) throw new ShapeError('chunk: cannot chunk a 0-d tensor');
+  const d = oneDim('chunk', dim, a.ndim);
+  return splitImpl('chunk', a, Math.max(1, Math.ceil(a.shape[d]! / chunks)), d);
 }
 
 /** An int32 index tensor from a tensor or a list, checked against `size`. */
@@ -174,9 +210,10 @@ function indexArray(op: string, index: Tensor | readonly number[], size: number)
     if (index.dtype !== 'int32') throw new DTypeError(`${op}: index must be an int32 tensor, got ${index.dtype}`);
     idx = index.data as Int32Array;
   } else if (Array.isArray(index)) {
+    requireIntList(op, index, 'index');
     idx = Int32Array.from(index);
   } else {
-    throw new DTypeError(`${op}: index must be an int32 tensor or an array of integers`);
+    throw new DTypeError(`${op}: index must be an int32 tensor or an array of integers, got ${describe(index)}`);
   }
   for (let i = 0; i < idx.length; i++) {
     if (idx[i]! < 0 || idx[i]! >= size) {
@@ -188,12 +225,16 @@ function indexArray(op: string, index: Tensor | readonly number[], size: number)
 
 /** Picks the entries `index` (1-D) along `dim`. */
 export function indexSelect(a: Tensor, dim: number, index: Tensor | readonly number[]): Tensor {
-  requireTensor('indexSelect', a);
-  if (index instanceof Tensor && index.ndim > 1) throw new ShapeError(`indexSelect: index must be 1-D, got shape ${fmtShape(index.shape)}`);
-  const d = normalizeDim('indexSelect', dim, a.ndim);
+  return indexSelectImpl('indexSelect', a, dim, index);
+}
+
+function indexSelectImpl(op: string, a: Tensor, dim: number, index: Tensor | readonly number[]): Tensor {
+  requireTensor(op, a);
+  if (index instanceof Tensor && index.ndim > 1) throw new ShapeError(`${op}: index must be 1-D, got shape ${fmtShape(index.shape)}`);
+  const d = oneDim(op, dim, a.ndim);
   const src = a.ndim === 0 ? reshape(a, [1]) : a;
   const [outer, size, inner] = splitAt(src.shape, d);
-  const idx = indexArray('indexSelect', index, size);
+  const idx = indexArray(op, index, size);
   const shape = [...src.shape];
   shape[d] = idx.length;
   const out = empty(shape, a.dtype);
@@ -215,7 +256,7 @@ function checkGatherShapes(op: string, a: Tensor, d: number, index: Tensor): voi
       throw new ShapeError(`${op}: index ${fmtShape(index.shape)} is larger than the input ${fmtShape(a.shape)} in dim ${i}`);
     }
   }
-  const size = a.shape[d]!;
+  const size = a.ndim === 0 ? 1 : a.shape[d]!;
   const idx = index.data;
   for (let i = 0; i < idx.length; i++) {
     if (idx[i]! < 0 || idx[i]! >= size) throw new IndexError(`${op}: index ${idx[i]} is out of range for dim ${d} of size ${size}`);
@@ -226,7 +267,7 @@ function checkGatherShapes(op: string, a: Tensor, d: number, index: Tensor): voi
 export function gather(a: Tensor, dim: number, index: Tensor): Tensor {
   requireTensor('gather', a);
   requireTensor('gather', index, 'index');
-  const d = normalizeDim('gather', dim, a.ndim);
+  const d = oneDim('gather', dim, a.ndim);
   checkGatherShapes('gather', a, d, index);
   const out = empty(index.shape, a.dtype);
   getBackend().gather(a.data, a.shape, d, index.data as Int32Array, index.shape, out.data);
@@ -242,7 +283,7 @@ export function scatterAdd(a: Tensor, dim: number, index: Tensor, src: Tensor): 
   requireTensor('scatterAdd', a);
   requireTensor('scatterAdd', index, 'index');
   requireTensor('scatterAdd', src, 'src');
-  const d = normalizeDim('scatterAdd', dim, a.ndim);
+  const d = oneDim('scatterAdd', dim, a.ndim);
   checkGatherShapes('scatterAdd', a, d, index);
   if (src.ndim !== index.ndim || index.shape.some((s, i) => s > src.shape[i]!)) {
     throw new ShapeError(`scatterAdd: src ${fmtShape(src.shape)} must be at least as large as index ${fmtShape(index.shape)} in every dim`);

@@ -1,9 +1,9 @@
 // Matrix products: 1-D, 2-D and batched with broadcast batch dims, as torch.matmul.
-import { record } from '../autograd.js';
+import { isGradEnabled, record } from '../autograd.js';
 import { getBackend } from '../backend/index.js';
 import { isFloating } from '../dtype.js';
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
-import { broadcastShapes, sizeOf } from '../shape.js';
+import { broadcastShapes, checkSize, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { cast } from './elementwise.js';
 import { expand, reshape, transpose } from './shape.js';
@@ -53,22 +53,69 @@ function matmul2(a: Tensor, b: Tensor): Tensor {
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
   const batchShape = broadcastShapes('matmul', batchA, batchB);
+  checkSize('matmul', [...batchShape, n, m]);
   const batch = sizeOf(batchShape);
-  // an operand whose batch dims differ from the result's is either shared (stride 0) or expanded
+  // an operand whose batch dims differ from the result's is either shared (stride 0, when its
+  // own batch size is 1) or expanded (null); at most one of sa, sb is 0
   const sa = operandStride(batchA, batch, n * k);
   const sb = operandStride(batchB, batch, k * m);
   const A = sa === null ? expand(a, [...batchShape, n, k]) : a;
   const B = sb === null ? expand(b, [...batchShape, k, m]) : b;
+  const strideA = sa ?? n * k;
+  const strideB = sb ?? k * m;
   const out = empty([...batchShape, n, m], a.dtype);
   getBackend().matmul(A.data, B.data, out.data, {
-    batch, m: n, n: m, k, transA: false, transB: false,
-    strideA: sa ?? n * k, strideB: sb ?? k * m, accumulate: false,
+    batch, m: n, n: m, k, transA: false, transB: false, strideA, strideB, accumulate: false,
   });
-  return record('matmul', out, [a, b], (g) => [
-    // dA = g @ B^T, dB = A^T @ g, summed over broadcast batch dims
-    a.requiresGrad ? unbroadcast(matmul2(g, transpose(b, -1, -2)), a.shape) : null,
-    b.requiresGrad ? unbroadcast(matmul2(transpose(a, -1, -2), g), b.shape) : null,
-  ]);
+  return record('matmul', out, [a, b], (g) => {
+    if (isGradEnabled()) {
+      // createGraph: build the backward from differentiable ops
+      return [
+        a.requiresGrad ? unbroadcast(matmul2(g, transpose(b, -1, -2)), a.shape) : null,
+        b.requiresGrad ? unbroadcast(matmul2(transpose(a, -1, -2), g), b.shape) : null,
+      ];
+    }
+    // dA = g @ B^T and dB = A^T @ g straight from the kernel's transposed operands, no transposed copies
+    let ga: Tensor | null = null;
+    let gb: Tensor | null = null;
+    if (a.requiresGrad) {
+      if (sb === 0 && sa !== null) {
+        // one B for every batch: all of g's rows at once, (batch n, m) @ (k, m)^T
+        ga = empty(a.shape, a.dtype);
+        getBackend().matmul(g.data, B.data, ga.data, {
+          batch: 1, m: batch * n, n: k, k: m, transA: false, transB: true, strideA: 0, strideB: 0, accumulate: false,
+        });
+      } else {
+        ga = empty([...batchShape, n, k], a.dtype);
+        getBackend().matmul(g.data, B.data, ga.data, {
+          batch, m: n, n: k, k: m, transA: false, transB: true, strideA: n * m, strideB, accumulate: false,
+        });
+        ga = unbroadcast(ga, a.shape);
+      }
+    }
+    if (b.requiresGrad) {
+      if (sa === 0) {
+        gb = empty([...batchShape, k, m], b.dtype);
+        getBackend().matmul(A.data, g.data, gb.data, {
+          batch, m: k, n: m, k: n, transA: true, transB: false, strideA: 0, strideB: n * m, accumulate: false,
+        });
+        gb = unbroadcast(gb, b.shape);
+      } else if (sb === 0) {
+        // one B for every batch: dB = sum over batches of A_t^T g_t = (batch n, k)^T @ (batch n, m)
+        gb = empty(b.shape, b.dtype);
+        getBackend().matmul(A.data, g.data, gb.data, {
+          batch: 1, m: k, n: m, k: batch * n, transA: true, transB: false, strideA: 0, strideB: 0, accumulate: false,
+        });
+      } else {
+        gb = empty([...batchShape, k, m], b.dtype);
+        getBackend().matmul(A.data, g.data, gb.data, {
+          batch, m: k, n: m, k: n, transA: true, transB: false, strideA, strideB: n * m, accumulate: false,
+        });
+        gb = unbroadcast(gb, b.shape);
+      }
+    }
+    return [ga, gb];
+  });
 }
 
 /** The batch stride of an operand: its matrix size, 0 when one matrix serves every batch, null when it must be expanded. */

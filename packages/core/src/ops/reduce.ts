@@ -2,20 +2,28 @@
 import { record } from '../autograd.js';
 import { getBackend, type ReduceOp } from '../backend/index.js';
 import { floatingOf, isFloating } from '../dtype.js';
-import { IndexError, NeuroneError, fmtShape } from '../errors.js';
-import { normalizeDim, splitAt } from '../shape.js';
+import { IndexError, ShapeError, fmtShape } from '../errors.js';
+import { describe, normalizeDim, splitAt } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { cast, div, eq, exp, log, mul, sqrt, sub } from './elementwise.js';
+import { add, cast, div, eq, exp, log, logicalAnd, mul, sqrt, sub, where } from './elementwise.js';
 import { expand, reshape } from './shape.js';
-import { empty, requireTensor } from './util.js';
+import { empty, fmtList, oneDim, requireNumber, requireTensor } from './util.js';
 
-/** Sorted, de-duplicated dims; every dim when `dim` is null or undefined. */
-function normDims(op: string, a: Tensor, dim: number | readonly number[] | null | undefined): number[] {
+/**
+ * Sorted, de-duplicated dims; every dim when `dim` is null, undefined or an
+ * empty list (as torch.sum(x, dim=[]) does).
+ */
+function normDims(op: string, a: Tensor, dim: unknown): number[] {
   if (dim === null || dim === undefined) return a.shape.map((_, i) => i);
-  const list = typeof dim === 'number' ? [dim] : [...dim];
-  const dims = list.map((d) => normalizeDim(op, d, a.ndim));
+  if (typeof dim !== 'number' && !Array.isArray(dim)) {
+    throw new IndexError(`${op}: dim must be an integer or an array of integers, got ${describe(dim)}`);
+  }
+  const list: unknown[] = typeof dim === 'number' ? [dim] : dim;
+  if (list.length === 0) return a.shape.map((_, i) => i);
+  const dims = list.map((d) => oneDim(op, d, a.ndim));
   const uniq = [...new Set(dims)].sort((x, y) => x - y);
-  if (uniq.length !== dims.length) throw new IndexError(`${op}: dim ${JSON.stringify(list)} names a dimension more than once`);
+  if (uniq.length !== dims.length) throw new IndexError(`${op}: dim ${fmtList(list)} names a dimension more than once`);
+  // a 0-d tensor accepts dim 0 / -1, which names no real dimension
   return uniq.filter((d) => d < a.ndim);
 }
 
@@ -41,7 +49,7 @@ function reduceKernel(op: ReduceOp, a: Tensor, dims: number[], keepdim: boolean)
     shape[d] = 1;
   }
   const outShape = reducedShape(a.shape, dims, keepdim);
-  if (data === a.data) return a.dtype === 'bool' ? cast(a, 'int32').reshape(outShape) : new Tensor(data.slice(), outShape);
+  if (data === a.data) return a.dtype === 'bool' ? reshape(cast(a, 'int32'), outShape) : new Tensor(data.slice(), outShape);
   return new Tensor(data, outShape);
 }
 
@@ -51,77 +59,110 @@ function expandBack(g: Tensor, a: Tensor, dims: number[], keepdim: boolean): Ten
   return expand(kept, a.shape);
 }
 
-/** Sum over all elements, or over `dim` (one or several). */
-export function sum(a: Tensor, dim?: number | readonly number[] | null, keepdim = false): Tensor {
-  requireTensor('sum', a);
-  const dims = normDims('sum', a, dim);
+/** Throws when one of `dims` has size 0 (max, min and their indices have no value there). */
+function requireNonEmpty(op: string, a: Tensor, dims: number[]): void {
+  if (a.size === 0 && dims.some((d) => a.shape[d] === 0)) {
+    throw new ShapeError(`${op}: cannot reduce over a dimension of size 0 (shape ${fmtShape(a.shape)})`);
+  }
+}
+
+function sumImpl(a: Tensor, dims: number[], keepdim: boolean): Tensor {
   const out = reduceKernel('sum', a, dims, keepdim);
   return record('sum', out, [a], (g) => [expandBack(g, a, dims, keepdim)]);
 }
 
-/** Mean over all elements, or over `dim`. */
+/**
+ * Sum over all elements, or over `dim` (one or several; negative counts from
+ * the end). Bool and int32 inputs sum to int32.
+ *
+ * Example:
+ *   sum(ones([2, 3]), 1).toArray(); // [3, 3]
+ */
+export function sum(a: Tensor, dim?: number | readonly number[] | null, keepdim = false): Tensor {
+  requireTensor('sum', a);
+  return sumImpl(a, normDims('sum', a, dim), keepdim);
+}
+
+/** Mean over all elements, or over `dim`; integer inputs give float32. */
 export function mean(a: Tensor, dim?: number | readonly number[] | null, keepdim = false): Tensor {
   requireTensor('mean', a);
   const x = isFloating(a.dtype) ? a : cast(a, floatingOf(a.dtype));
   const dims = normDims('mean', x, dim);
   let n = 1;
   for (const d of dims) n *= x.shape[d]!;
-  return div(sum(x, dims, keepdim), n);
+  return div(sumImpl(x, dims, keepdim), n);
+}
+
+function prodImpl(a: Tensor, dims: number[], keepdim: boolean): Tensor {
+  const out = reduceKernel('prod', a, dims, keepdim);
+  return record('prod', out, [a], (g) => {
+    // d(prod)/da_i is the product of the others: prod / a_i when the slice has no zero;
+    // with exactly one zero, the product of the nonzeros at the zero and 0 elsewhere; 0 with two or more
+    const isZero = eq(a, 0);
+    const zeros = expandBack(sumImpl(isZero, dims, keepdim), a, dims, keepdim);
+    const others = where(
+      eq(zeros, 0),
+      div(expandBack(out, a, dims, keepdim), a),
+      where(logicalAnd(isZero, eq(zeros, 1)), expandBack(prodImpl(where(isZero, 1, a), dims, keepdim), a, dims, keepdim), 0),
+    );
+    return [mul(expandBack(g, a, dims, keepdim), others)];
+  });
 }
 
 /** Product over all elements, or along `dim`. */
 export function prod(a: Tensor, dim?: number | null, keepdim = false): Tensor {
   requireTensor('prod', a);
-  const dims = normDims('prod', a, dim);
-  const out = reduceKernel('prod', a, dims, keepdim);
-  // d(prod)/da_i = prod / a_i (inputs containing zeros get NaN-free values only where nonzero)
-  return record('prod', out, [a], (g) => [div(mul(expandBack(g, a, dims, keepdim), expandBack(out, a, dims, keepdim)), a)]);
+  return prodImpl(a, normDims('prod', a, dim), keepdim);
 }
 
-function extreme(op: 'max' | 'min', a: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
+function extreme(op: 'max' | 'min', a: Tensor, dim: unknown, keepdim: boolean): Tensor {
   requireTensor(op, a);
-  if (a.size === 0) throw new NeuroneError(`${op}: cannot reduce an empty tensor of shape ${fmtShape(a.shape)}`);
   const dims = normDims(op, a, dim);
+  requireNonEmpty(op, a, dims);
   const out = reduceKernel(op, a, dims, keepdim);
-  // the gradient is shared evenly among the elements equal to the extreme
+  // the gradient is shared evenly among the elements equal to the extreme (torch.amax's rule)
   return record(op, out, [a], (g) => {
     const mask = cast(eq(a, expandBack(out, a, dims, keepdim)), g.dtype);
-    const count = expandBack(sum(mask, dims, keepdim), a, dims, keepdim);
+    const count = expandBack(sumImpl(mask, dims, keepdim), a, dims, keepdim);
     return [div(mul(expandBack(g, a, dims, keepdim), mask), count)];
   });
 }
 
-/** Max over all elements, or the max values along `dim` (use `argmax` for the indices). */
+/**
+ * Max over all elements, or the max values along `dim` (use `argmax` for the
+ * indices). Ties share the gradient evenly, like torch.amax.
+ */
 export function max(a: Tensor, dim?: number | null, keepdim = false): Tensor {
   return extreme('max', a, dim, keepdim);
 }
 
-/** Min over all elements, or the min values along `dim`. */
+/** Min over all elements, or the min values along `dim`; ties share the gradient evenly. */
 export function min(a: Tensor, dim?: number | null, keepdim = false): Tensor {
   return extreme('min', a, dim, keepdim);
 }
 
-function argExtreme(op: 'argmax' | 'argmin', a: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
+function argExtreme(op: 'argmax' | 'argmin', a: Tensor, dim: unknown, keepdim: boolean): Tensor {
   requireTensor(op, a);
-  if (a.size === 0) throw new NeuroneError(`${op}: cannot reduce an empty tensor of shape ${fmtShape(a.shape)}`);
   if (dim === null || dim === undefined) {
+    requireNonEmpty(op, a, a.shape.map((_, i) => i));
     const flat = reshape(a, [a.size]);
     const r = argExtreme(op, flat, 0, false);
     return keepdim ? reshape(r, a.shape.map(() => 1)) : r;
   }
-  const d = normalizeDim(op, dim, a.ndim);
+  const d = oneDim(op, dim, a.ndim);
+  if (a.ndim > 0) requireNonEmpty(op, a, [d]);
   const [outer, size, inner] = splitAt(a.shape, d);
   const out = empty(reducedShape(a.shape, a.ndim === 0 ? [] : [d], keepdim), 'int32');
   getBackend().argReduce(op, a.data, outer, size, inner, out.data as Int32Array);
   return out;
 }
 
-/** Index (int32) of the max over all elements (flattened), or along `dim`. */
+/** Index (int32) of the max over all elements (flattened), or along `dim`; the first on ties. */
 export function argmax(a: Tensor, dim?: number | null, keepdim = false): Tensor {
   return argExtreme('argmax', a, dim, keepdim);
 }
 
-/** Index (int32) of the min over all elements (flattened), or along `dim`. */
+/** Index (int32) of the min over all elements (flattened), or along `dim`; the first on ties. */
 export function argmin(a: Tensor, dim?: number | null, keepdim = false): Tensor {
   return argExtreme('argmin', a, dim, keepdim);
 }
@@ -132,46 +173,59 @@ export interface VarOptions {
   keepdim?: boolean;
 }
 
-/** Variance over all elements or `dim`, with Bessel's correction by default (PyTorch's `var`). */
-export function variance(a: Tensor, dim?: number | readonly number[] | null, opts: VarOptions = {}): Tensor {
-  requireTensor('var', a);
+function varianceImpl(op: string, a: Tensor, dim: unknown, opts: VarOptions): Tensor {
+  requireTensor(op, a);
+  if (opts === null || typeof opts !== 'object') throw new ShapeError(`${op}: options must be an object, got ${describe(opts)}`);
+  const correction = opts.correction ?? 1;
+  requireNumber(op, correction, 'correction');
   const x = isFloating(a.dtype) ? a : cast(a, floatingOf(a.dtype));
-  const dims = normDims('var', x, dim);
+  const dims = normDims(op, x, dim);
   const keepdim = opts.keepdim ?? false;
   let n = 1;
   for (const d of dims) n *= x.shape[d]!;
-  const centered = sub(x, mean(x, dims, true));
-  return div(sum(mul(centered, centered), dims, keepdim), Math.max(n - (opts.correction ?? 1), 0));
+  const centered = sub(x, div(sumImpl(x, dims, true), n));
+  // n - correction <= 0 divides by zero: inf or NaN, as in PyTorch
+  return div(sumImpl(mul(centered, centered), dims, keepdim), Math.max(n - correction, 0));
 }
 
-/** Standard deviation: sqrt(var). */
+/**
+ * Variance over all elements or `dim`, with Bessel's correction by default
+ * (PyTorch's `var`; `{ correction: 0 }` for the population variance).
+ */
+export function variance(a: Tensor, dim?: number | readonly number[] | null, opts: VarOptions = {}): Tensor {
+  return varianceImpl('var', a, dim, opts);
+}
+
+/** Standard deviation: sqrt(var), with the same options. */
 export function std(a: Tensor, dim?: number | readonly number[] | null, opts: VarOptions = {}): Tensor {
-  return sqrt(variance(a, dim, opts));
+  return sqrt(varianceImpl('std', a, dim, opts));
 }
 
-/** log(sum(exp(a))) along `dim`, computed without overflow. */
-export function logsumexp(a: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
+/**
+ * log(sum(exp(a))) along `dim` (all dims when omitted), computed without
+ * overflow; an empty or all -inf slice gives -inf.
+ */
+export function logsumexp(a: Tensor, dim?: number | readonly number[] | null, keepdim = false): Tensor {
   requireTensor('logsumexp', a);
   const x = isFloating(a.dtype) ? a : cast(a, floatingOf(a.dtype));
   const dims = normDims('logsumexp', x, dim);
-  // shift by the (constant) max so exp never overflows; -inf rows shift by 0
+  // shift by the (constant) max so exp never overflows; infinite maxima shift by 0
   const m = reduceKernel('max', x.detach(), dims, true);
   for (let i = 0; i < m.data.length; i++) if (!Number.isFinite(m.data[i]!)) m.data[i] = 0;
-  const s = log(sum(exp(sub(x, m)), dims, true));
-  const r = s.add(m);
+  const r = add(log(sumImpl(exp(sub(x, m)), dims, true)), m);
   return keepdim ? r : reshape(r, reducedShape(x.shape, dims, false));
 }
 
-/** True if every element is nonzero. */
+/** True if every element is nonzero (NaN counts as nonzero). */
 export function all(a: Tensor): boolean {
   requireTensor('all', a);
-  for (let i = 0; i < a.data.length; i++) if (!a.data[i]) return false;
+  for (let i = 0; i < a.data.length; i++) if (a.data[i] === 0) return false;
   return true;
 }
 
-/** True if any element is nonzero. */
+/** True if any element is nonzero (NaN counts as nonzero). */
 export function any(a: Tensor): boolean {
   requireTensor('any', a);
-  for (let i = 0; i < a.data.length; i++) if (a.data[i]) return true;
+  for (let i = 0; i < a.data.length; i++) if (a.data[i] !== 0) return true;
   return false;
 }

@@ -2,13 +2,14 @@
 import { record } from '../autograd.js';
 import { getBackend } from '../backend/index.js';
 import { IndexError, ShapeError, fmtShape } from '../errors.js';
-import { normalizeDim, shapesEqual, sizeOf } from '../shape.js';
+import { checkSize, shapesEqual, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { empty, requireTensor, unbroadcast } from './util.js';
+import { empty, fmtList, oneDim, requireIntList, requireTensor, unbroadcast } from './util.js';
 
 /** A view with a new shape (one dim may be -1, inferred); shares storage. */
 export function reshape(a: Tensor, shape: readonly number[]): Tensor {
   requireTensor('reshape', a);
+  requireIntList('reshape', shape, 'shape');
   const out = [...shape];
   let infer = -1;
   let known = 1;
@@ -38,9 +39,9 @@ export function reshape(a: Tensor, shape: readonly number[]): Tensor {
 /** Merges dims startDim..endDim into one. */
 export function flatten(a: Tensor, startDim = 0, endDim = -1): Tensor {
   requireTensor('flatten', a);
+  const s = oneDim('flatten', startDim, a.ndim);
+  const e = oneDim('flatten', endDim, a.ndim);
   if (a.ndim === 0) return reshape(a, [1]);
-  const s = normalizeDim('flatten', startDim, a.ndim);
-  const e = normalizeDim('flatten', endDim, a.ndim);
   if (s > e) throw new IndexError(`flatten: startDim ${startDim} comes after endDim ${endDim}`);
   const shape = [...a.shape.slice(0, s), sizeOf(a.shape.slice(s, e + 1)), ...a.shape.slice(e + 1)];
   return reshape(a, shape);
@@ -50,7 +51,7 @@ export function flatten(a: Tensor, startDim = 0, endDim = -1): Tensor {
 export function squeeze(a: Tensor, dim?: number): Tensor {
   requireTensor('squeeze', a);
   if (dim === undefined) return reshape(a, a.shape.filter((d) => d !== 1));
-  const d = normalizeDim('squeeze', dim, a.ndim);
+  const d = oneDim('squeeze', dim, a.ndim);
   if (a.ndim === 0 || a.shape[d] !== 1) return a;
   return reshape(a, a.shape.filter((_, i) => i !== d));
 }
@@ -58,7 +59,7 @@ export function squeeze(a: Tensor, dim?: number): Tensor {
 /** Inserts a dim of size 1 at `dim` (-1 appends). */
 export function unsqueeze(a: Tensor, dim: number): Tensor {
   requireTensor('unsqueeze', a);
-  const d = normalizeDim('unsqueeze', dim, a.ndim + 1);
+  const d = oneDim('unsqueeze', dim, a.ndim + 1);
   const shape = [...a.shape];
   shape.splice(d, 0, 1);
   return reshape(a, shape);
@@ -67,29 +68,35 @@ export function unsqueeze(a: Tensor, dim: number): Tensor {
 /** Reorders dims: out.shape[i] = a.shape[dims[i]]. Copies into contiguous storage. */
 export function permute(a: Tensor, dims: readonly number[]): Tensor {
   requireTensor('permute', a);
+  requireIntList('permute', dims, 'dims');
   if (dims.length !== a.ndim) {
-    throw new ShapeError(`permute: expected ${a.ndim} dims for a tensor of shape ${fmtShape(a.shape)}, got ${JSON.stringify(dims)}`);
+    throw new ShapeError(`permute: expected ${a.ndim} dims for a tensor of shape ${fmtShape(a.shape)}, got ${fmtList(dims)}`);
   }
-  const perm = dims.map((d) => normalizeDim('permute', d, a.ndim));
-  if (new Set(perm).size !== perm.length) throw new IndexError(`permute: repeated dim in ${JSON.stringify(dims)}`);
+  const perm = dims.map((d) => oneDim('permute', d, a.ndim));
+  if (new Set(perm).size !== perm.length) throw new IndexError(`permute: repeated dim in ${fmtList(dims)}`);
+  return permuteImpl(a, perm);
+}
+
+function permuteImpl(a: Tensor, perm: number[]): Tensor {
   if (perm.every((p, i) => p === i)) return a;
   const shape = perm.map((p) => a.shape[p]!);
   const out = empty(shape, a.dtype);
   getBackend().permute(a.data, a.shape, perm, out.data);
   const inverse = new Array<number>(perm.length);
   perm.forEach((p, i) => (inverse[p] = i));
-  return record('permute', out, [a], (g) => [permute(g, inverse)]);
+  return record('permute', out, [a], (g) => [permuteImpl(g, inverse)]);
 }
 
 /** Swaps two dims. */
 export function transpose(a: Tensor, dim0: number, dim1: number): Tensor {
   requireTensor('transpose', a);
-  const d0 = normalizeDim('transpose', dim0, a.ndim);
-  const d1 = normalizeDim('transpose', dim1, a.ndim);
+  const d0 = oneDim('transpose', dim0, a.ndim);
+  const d1 = oneDim('transpose', dim1, a.ndim);
+  if (a.ndim === 0) return a;
   const perm = a.shape.map((_, i) => i);
   perm[d0] = d1;
   perm[d1] = d0;
-  return permute(a, perm);
+  return permuteImpl(a, perm);
 }
 
 /** Transpose of a tensor of at most 2 dims. */
@@ -101,9 +108,14 @@ export function t(a: Tensor): Tensor {
 
 /** Broadcasts to `shape` (-1 keeps a dim); the copy is materialised. */
 export function expand(a: Tensor, shape: readonly number[]): Tensor {
-  requireTensor('expand', a);
+  return expandImpl('expand', a, shape);
+}
+
+function expandImpl(op: string, a: Tensor, shape: readonly number[]): Tensor {
+  requireTensor(op, a);
+  requireIntList(op, shape, 'shape');
   if (shape.length < a.ndim) {
-    throw new ShapeError(`expand: the target shape ${fmtShape(shape)} has fewer dims than the input's ${fmtShape(a.shape)}`);
+    throw new ShapeError(`${op}: the target shape ${fmtShape(shape)} has fewer dims than the input's ${fmtShape(a.shape)}`);
   }
   const off = shape.length - a.ndim;
   const target = shape.map((d, i) => (d === -1 && i >= off ? a.shape[i - off]! : d));
@@ -111,10 +123,11 @@ export function expand(a: Tensor, shape: readonly number[]): Tensor {
     const src = i >= off ? a.shape[i - off]! : 1;
     const d = target[i]!;
     if (!Number.isInteger(d) || d < 0 || (src !== 1 && src !== d)) {
-      throw new ShapeError(`expand: cannot expand shape ${fmtShape(a.shape)} to ${fmtShape(shape)}`);
+      throw new ShapeError(`${op}: cannot expand shape ${fmtShape(a.shape)} to ${fmtShape(shape)}`);
     }
   }
   if (shapesEqual(target, a.shape)) return a;
+  checkSize(op, target);
   const out = empty(target, a.dtype);
   getBackend().broadcastTo(a.data, a.shape, out.data, target);
   return record('expand', out, [a], (g) => [unbroadcast(g, a.shape)]);
@@ -122,5 +135,5 @@ export function expand(a: Tensor, shape: readonly number[]): Tensor {
 
 /** Broadcasts to `shape` following NumPy's rules. */
 export function broadcastTo(a: Tensor, shape: readonly number[]): Tensor {
-  return expand(a, shape);
+  return expandImpl('broadcastTo', a, shape);
 }

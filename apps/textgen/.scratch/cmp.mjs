@@ -1,0 +1,16 @@
+import { nn, F, randint, manualSeed, getBackend, noGrad, randn, matmul } from '@neurone/core';
+import { LSTM } from '@neurone/sequence';
+manualSeed(0);
+const V = 84, E = 64, H = 256, B = 32, T = 20;
+const emb = new nn.Embedding(V, E), lstm = new LSTM(E, H, { numLayers: 2, dropout: 0 }), head = new nn.Linear(H, V);
+const x = randint(0, V, [T, B], { dtype: 'int32' }), y = randint(0, V, [T, B], { dtype: 'int32' });
+console.log(getBackend().name, 'x sum', x.sum().item(), 'emb sum', emb.weight.sum().item(), 'lstm w', lstm.weight_ih_l0.sum().item());
+const e = emb.forward(x);
+console.log('e', e.sum().item(), e.abs().sum().item());
+const [out] = lstm.forward(e);
+console.log('out', out.sum().item(), out.abs().sum().item());
+const logits = head.forward(out);
+console.log('logits', logits.abs().sum().item());
+console.log('loss', F.crossEntropy(logits.reshape(T * B, V), y.reshape(T * B)).item());
+const a = randn([32, 256]), b = randn([256, 1024]);
+console.log('mm', matmul(a, b).abs().sum().item(), matmul(a, b.T.contiguous().T).abs().sum().item());

@@ -1,0 +1,199 @@
+// Times one workload for every implementation in the same process run:
+// set up all, warm each up, then measured rounds that alternate between the
+// implementations (the order rotates every round), so that noise from other
+// processes on the machine falls on all of them alike. Medians per step.
+import { classifyTfError, type Tf } from './tfjs.js';
+import type { TorchClient } from './torch.js';
+import { Unavailable, type Cell, type ImplName, type NeuroneEnv, type PeerName, type Prepared, type Workload } from './types.js';
+
+export interface Settings {
+  /** Warm-up time per implementation (at least one step). */
+  warmMs: number;
+  /** Target duration of one measured round (several steps when steps are short). */
+  roundMs: number;
+  /** Measured rounds at most. */
+  maxRounds: number;
+  /** Time one implementation may spend in measured rounds, per row. */
+  budgetMs: number;
+  /** A step slower than this is measured in one round only if the budget allows no more. */
+  slowMs: number;
+  /** A first step slower than this is the only one: warm-up and measurement at once (marked "~"). */
+  singleShotMs: number;
+  quick: boolean;
+}
+
+export const QUICK: Settings = { warmMs: 150, roundMs: 40, maxRounds: 5, budgetMs: 2500, slowMs: 400, singleShotMs: 1000, quick: true };
+export const FULL: Settings = { warmMs: 600, roundMs: 250, maxRounds: 11, budgetMs: 20000, slowMs: 4000, singleShotMs: 30000, quick: false };
+
+export interface Context {
+  settings: Settings;
+  neurone: NeuroneEnv;
+  tf: Tf | null;
+  /** tfjs backends that initialised and were selected. */
+  tfBackends: Array<'wasm' | 'cpu'>;
+  torch: TorchClient | null;
+  peers: Set<PeerName>;
+  log: (line: string) => void;
+}
+
+interface Runner {
+  impl: ImplName;
+  enter(): Promise<void>;
+  /** Runs `steps` steps; returns the total milliseconds. */
+  run(steps: number): Promise<number>;
+  dispose(): Promise<void> | void;
+  stepsPerRound: number;
+  rounds: number;
+  samples: number[];
+}
+
+function jsRunner(impl: ImplName, p: Prepared, enter: () => Promise<void>): Runner {
+  return {
+    impl,
+    enter,
+    async run(steps) {
+      const t0 = performance.now();
+      for (let i = 0; i < steps; i++) p.step();
+      return performance.now() - t0;
+    },
+    dispose: () => p.dispose?.(),
+    stepsPerRound: 1,
+    rounds: 0,
+    samples: [],
+  };
+}
+
+function errorCell(e: unknown): Cell {
+  if (e instanceof Unavailable) return { status: e.kind, note: e.message };
+  const msg = e instanceof Error ? e.message : String(e);
+  return { status: 'error', note: msg.split('\n')[0]!.slice(0, 300) };
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Measures one row; every implementation gets a cell (absent peers are left out). */
+export async function measure(w: Workload, ctx: Context): Promise<Partial<Record<ImplName, Cell>>> {
+  const { settings, tf } = ctx;
+  const cells: Partial<Record<ImplName, Cell>> = {};
+  const runners: Runner[] = [];
+
+  try {
+    const p = await w.neurone(ctx.neurone);
+    runners.push(jsRunner('neurone', p, async () => {}));
+  } catch (e) {
+    cells.neurone = errorCell(e);
+  }
+  const neuroneOut = cells.neurone !== undefined;
+
+  // Peers: in --quick, rows neurone cannot run yet and peers known to be very slow are not timed.
+  const quickSkip = (peer: PeerName): string | null => {
+    if (!settings.quick) return null;
+    if (neuroneOut) return 'not timed in --quick while the neurone side is unavailable';
+    const why = w.quickSkip?.[peer];
+    return why ? `not timed in --quick (${why})` : null;
+  };
+
+  for (const backend of ctx.tfBackends) {
+    const name = `tfjs-${backend}` as const;
+    if (!ctx.peers.has(name)) continue;
+    if ('none' in w.tfjs) {
+      cells[name] = { status: 'none', note: w.tfjs.none };
+      continue;
+    }
+    const skip = quickSkip(name);
+    if (skip) {
+      cells[name] = { status: 'skipped', note: skip };
+      continue;
+    }
+    try {
+      await tf!.setBackend(backend);
+      const p = await w.tfjs({ tf: tf!, backend });
+      runners.push(jsRunner(name, p, async () => void (await tf!.setBackend(backend))));
+    } catch (e) {
+      cells[name] = errorCell(classifyTfError(e));
+    }
+  }
+
+  if (ctx.torch && ctx.peers.has('torch')) {
+    const skip = quickSkip('torch');
+    if (skip) cells.torch = { status: 'skipped', note: skip };
+    else {
+      const r = await ctx.torch.setup(w.id);
+      const torch = ctx.torch;
+      if (r.ok) {
+        runners.push({
+          impl: 'torch',
+          enter: async () => {},
+          run: (steps) => torch.run(w.id, steps),
+          dispose: () => torch.dispose(w.id),
+          stepsPerRound: 1,
+          rounds: 0,
+          samples: [],
+        });
+      }
+      else cells.torch = { status: r.status, note: r.note };
+    }
+  }
+
+  const fail = async (r: Runner, e: unknown) => {
+    cells[r.impl] = errorCell(r.impl.startsWith('tfjs') ? classifyTfError(e) : e);
+    runners.splice(runners.indexOf(r), 1);
+    try {
+      await r.dispose();
+    } catch {
+      /* already failed */
+    }
+  };
+
+  // Warm-up: one step, then (unless slow) about warmMs of steps; the second
+  // phase gives the per-step estimate that sizes the rounds.
+  for (const r of [...runners]) {
+    try {
+      await r.enter();
+      const t1 = await r.run(1);
+      if (t1 > settings.singleShotMs) {
+        r.samples.push(t1);
+        r.rounds = 0;
+        continue;
+      }
+      let est = t1;
+      if (t1 < settings.warmMs) {
+        const k = Math.min(10000, Math.max(1, Math.ceil((settings.warmMs - t1) / t1)));
+        est = (await r.run(k)) / k;
+      } else if (t1 < settings.slowMs) {
+        est = await r.run(1);
+      }
+      r.stepsPerRound = Math.max(1, Math.round(settings.roundMs / est));
+      const minRounds = est > settings.slowMs ? 1 : 3;
+      const fit = Math.floor(settings.budgetMs / (est * r.stepsPerRound));
+      r.rounds = Math.min(settings.maxRounds, Math.max(minRounds, fit));
+    } catch (e) {
+      await fail(r, e);
+    }
+  }
+
+  const most = Math.max(0, ...runners.map((r) => r.rounds));
+  for (let round = 0; round < most; round++) {
+    const order = runners.map((_, i) => runners[(i + round) % runners.length]!);
+    for (const r of order) {
+      if (round >= r.rounds || !runners.includes(r)) continue;
+      try {
+        await r.enter();
+        const t = await r.run(r.stepsPerRound);
+        r.samples.push(t / r.stepsPerRound);
+      } catch (e) {
+        await fail(r, e);
+      }
+    }
+  }
+
+  for (const r of runners) {
+    cells[r.impl] = { status: 'ok', ms: median(r.samples), samples: r.samples, stepsPerRound: r.stepsPerRound };
+    await r.dispose();
+  }
+  return cells;
+}

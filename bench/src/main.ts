@@ -1,0 +1,205 @@
+// `pnpm bench`: neurone against TensorFlow.js (wasm, cpu) and PyTorch, one
+// table, bench/results/latest.json and bench/results/latest.png.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeChart } from './chart.js';
+import { FULL, QUICK, measure, type Context } from './harness.js';
+import { memoryCheck, type MemoryResult } from './memory.js';
+import { loadNeurone } from './neurone.js';
+import { registry } from './registry.js';
+import { makeRow, renderMemory, renderTable, type Row } from './report.js';
+import { loadTf, type TfInfo } from './tfjs.js';
+import { TorchClient, type TorchInfo } from './torch.js';
+import { PEERS, type PeerName } from './types.js';
+
+const HELP = `Usage: pnpm bench [options]
+
+Times each workload for neurone, TensorFlow.js (wasm and cpu backends) and
+PyTorch (when /usr/bin/python3 can import torch), interleaved in one run,
+and prints medians and the ratio of neurone's time to each peer's.
+
+Options:
+  --quick               short warm-up and few rounds; slow peers on big rows
+                        and rows neurone cannot run yet are not timed (< 2 min)
+  --only <regex>        rows whose id or title matches (case-insensitive);
+                        "memory" selects the flat-memory check
+  --peers <list>        comma-separated subset of ${PEERS.join(',')} (default: all)
+  --backend <name>      neurone backend to use (setBackend), default: the default
+  --memory-steps <n>    steps of the flat-memory check (default 10000; --quick
+                        stops it after 20 s and says so)
+  --out <dir>           where latest.json and latest.png go (default bench/results)
+  --list                list the rows and exit
+  -h, --help            this help
+`;
+
+interface Options {
+  quick: boolean;
+  only: RegExp | null;
+  peers: PeerName[];
+  backend: string | null;
+  memorySteps: number;
+  out: string;
+  list: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const o: Options = { quick: false, only: null, peers: [...PEERS], backend: null, memorySteps: 10000, out: join(benchDir, 'results'), list: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) fail(`${a} needs a value`);
+      return v!;
+    };
+    if (a === '--') continue;
+    else if (a === '--quick') o.quick = true;
+    else if (a === '--only') o.only = new RegExp(value(), 'i');
+    else if (a === '--peers') {
+      const ps = value().split(',').map((s) => s.trim()).filter(Boolean);
+      const bad = ps.filter((p) => !(PEERS as readonly string[]).includes(p));
+      if (bad.length) fail(`--peers: unknown ${bad.join(', ')} (expected some of ${PEERS.join(', ')})`);
+      o.peers = ps as PeerName[];
+    } else if (a === '--backend') o.backend = value();
+    else if (a === '--memory-steps') {
+      o.memorySteps = Number(value());
+      if (!Number.isInteger(o.memorySteps) || o.memorySteps < 100) fail('--memory-steps: expected an integer >= 100');
+    } else if (a === '--out') o.out = resolve(value());
+    else if (a === '--list') o.list = true;
+    else if (a === '-h' || a === '--help') {
+      process.stdout.write(HELP);
+      process.exit(0);
+    } else fail(`unknown option ${a}`);
+  }
+  return o;
+}
+
+function fail(msg: string): never {
+  process.stderr.write(`bench: ${msg}\n\n${HELP}`);
+  process.exit(2);
+}
+
+/** --quick stops the flat-memory loop after this long (reported). */
+const QUICK_MEMORY_MS = 20_000;
+
+const log = (line: string) => process.stderr.write(line + '\n');
+const gc = (globalThis as { gc?: () => void }).gc;
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const selected = registry.filter((w) => !opts.only || opts.only.test(w.id) || opts.only.test(w.title));
+  const runMemory = !opts.only || opts.only.test('memory');
+  if (opts.list) {
+    for (const w of registry) process.stdout.write(`${w.id.padEnd(18)} ${w.spec}\n`);
+    process.stdout.write(`${'memory'.padEnd(18)} flat-memory check: RSS and heap over a ${opts.memorySteps}-step small training loop (neurone)\n`);
+    return;
+  }
+  if (selected.length === 0 && !runMemory) fail(`--only ${opts.only}: no row matches (see --list)`);
+
+  const started = Date.now();
+  const neurone = await loadNeurone();
+  if (opts.backend) neurone.core.setBackend(opts.backend);
+  const neuroneBackend = neurone.core.getBackend().name;
+  const settings = opts.quick ? QUICK : FULL;
+  log(`neurone backend: ${neuroneBackend}; mode: ${opts.quick ? 'quick' : 'full'}; rows: ${selected.length}${runMemory ? ' + memory check' : ''}`);
+
+  // Peers.
+  const tfWanted = (['wasm', 'cpu'] as const).filter((b) => opts.peers.includes(`tfjs-${b}`));
+  let tfInfo: TfInfo | null = null;
+  let tf = null;
+  if (tfWanted.length > 0 && selected.length > 0) {
+    const t = await loadTf([...tfWanted]);
+    if (t) {
+      tf = t.tf;
+      tfInfo = t.info;
+      for (const e of t.info.errors) log(`warning: ${e}`);
+    } else log('warning: @tensorflow/tfjs-core is not installed: no tfjs columns');
+  }
+  let torch: TorchClient | null = null;
+  let torchInfo: TorchInfo | null = null;
+  let torchNote: string | null = null;
+  if (opts.peers.includes('torch') && selected.length > 0) {
+    const t = await TorchClient.start(opts.quick);
+    torch = t.client;
+    torchInfo = t.client?.info ?? null;
+    if (!torch) {
+      torchNote = t.reason ?? 'unavailable';
+      log(`note: no PyTorch column (${torchNote})`);
+    } else log(`PyTorch ${torchInfo!.torch}, ${torchInfo!.threads} threads, BLAS ${torchInfo!.blas ?? '?'}`);
+  }
+  const peers = opts.peers.filter((p) => (p === 'torch' ? torch !== null : tfInfo?.backends.includes(p === 'tfjs-wasm' ? 'wasm' : 'cpu')));
+
+  const ctx: Context = {
+    settings,
+    neurone,
+    tf,
+    tfBackends: tfInfo?.backends ?? [],
+    torch,
+    peers: new Set(peers),
+    log,
+  };
+
+  const rows: Row[] = [];
+  for (const w of selected) {
+    gc?.();
+    const t0 = Date.now();
+    const row = makeRow(w, await measure(w, ctx));
+    rows.push(row);
+    const summary = (['neurone', ...peers] as const)
+      .map((impl) => {
+        const c = row.cells[impl];
+        return `${impl} ${c ? (c.status === 'ok' ? `${c.ms!.toFixed(3)} ms` : c.status) : '-'}`;
+      })
+      .join(', ');
+    log(`${w.id.padEnd(18)} ${summary}  [${((Date.now() - t0) / 1000).toFixed(1)} s]`);
+  }
+  await torch?.close();
+
+  let memory: MemoryResult | null = null;
+  if (runMemory) {
+    gc?.();
+    log(`memory check: ${opts.memorySteps} steps...`);
+    try {
+      memory = memoryCheck(neurone, opts.memorySteps, opts.quick ? QUICK_MEMORY_MS : Infinity);
+    } catch (e) {
+      memory = { status: 'error', note: (e as Error).message } as MemoryResult;
+    }
+    log(renderMemory(memory));
+  }
+
+  const table = renderTable(rows, memory, peers);
+  process.stdout.write('\n' + table + '\n');
+
+  mkdirSync(opts.out, { recursive: true });
+  const meta = {
+    date: new Date(started).toISOString(),
+    seconds: (Date.now() - started) / 1000,
+    mode: opts.quick ? 'quick' : 'full',
+    only: opts.only?.source ?? null,
+    settings,
+    machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, loadavgAtEnd: os.loadavg(), node: process.version, platform: `${process.platform}-${process.arch}` },
+    neurone: { backend: neuroneBackend, domainPackages: { vision: !!neurone.vision, sequence: !!neurone.sequence, generative: !!neurone.generative } },
+    tfjs: tfInfo,
+    torch: torchInfo ?? (torchNote ? { unavailable: torchNote } : null),
+    peers,
+    ratio: 'neurone ms / peer ms (below 1: neurone is faster)',
+  };
+  const jsonPath = join(opts.out, 'latest.json');
+  writeFileSync(jsonPath, JSON.stringify({ meta, rows, memory, table }, null, 1) + '\n');
+  const pngPath = join(opts.out, 'latest.png');
+  const subtitle = `${meta.date.slice(0, 16)}Z, ${meta.mode} run, node ${process.version}, neurone backend ${neuroneBackend}` +
+    `${tfInfo ? `, tfjs ${tfInfo.version}` : ''}${torchInfo ? `, PyTorch ${torchInfo.torch} (${torchInfo.threads} threads)` : ''}, ${meta.machine.cores} cores`;
+  const drawn = rows.length > 0 && (await writeChart(pngPath, rows, peers, subtitle));
+  log(`\nwrote ${jsonPath}${drawn ? ` and ${pngPath}` : ''} in ${meta.seconds.toFixed(0)} s`);
+}
+
+main().then(
+  // Exit even if a backend left a handle open (a worker pool): the run is over.
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`bench: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,96 @@
+// im2col / col2im for float32 (F.unfold / F.fold), one output row (outW
+// positions) at a time: with unit stride the in-bounds part is one memcpy.
+
+/**
+ * out (batch, channels * kernelH * kernelW, outH * outW) = sliding windows of
+ * x (batch, channels, height, width); padding reads as 0. The geometry block
+ * `g` holds 14 i32s in Im2colParams order.
+ */
+export function im2col(x: usize, out: usize, g: usize, n0: i32, n1: i32): void {
+  const channels = load<i32>(g, 4), height = load<i32>(g, 8), width = load<i32>(g, 12);
+  const kernelH = load<i32>(g, 16), kernelW = load<i32>(g, 20), strideH = load<i32>(g, 24), strideW = load<i32>(g, 28);
+  const padTop = load<i32>(g, 32), padLeft = load<i32>(g, 36), dilationH = load<i32>(g, 40), dilationW = load<i32>(g, 44);
+  const outH = load<i32>(g, 48), outW = load<i32>(g, 52);
+  let o = out + ((<usize>n0 * channels * kernelH * kernelW * outH * outW) << 2);
+  for (let n = n0; n < n1; n++) {
+    for (let c = 0; c < channels; c++) {
+      const plane = x + ((<usize>(n * channels + c) * height * width) << 2);
+      for (let kh = 0; kh < kernelH; kh++) {
+        for (let kw = 0; kw < kernelW; kw++) {
+          // ow range whose column w = ow * strideW - padLeft + kw * dilationW is inside [0, width)
+          const w0 = kw * dilationW - padLeft;
+          let lo = w0 >= 0 ? 0 : (-w0 + strideW - 1) / strideW;
+          let hi = width - w0 <= 0 ? 0 : (width - w0 + strideW - 1) / strideW;
+          if (hi > outW) hi = outW;
+          if (lo > hi) lo = hi;
+          for (let oh = 0; oh < outH; oh++) {
+            const h = oh * strideH - padTop + kh * dilationH;
+            if (h < 0 || h >= height) {
+              memory.fill(o, 0, <usize>outW << 2);
+            } else {
+              const row = plane + ((<usize>h * width) << 2);
+              if (lo > 0) memory.fill(o, 0, <usize>lo << 2);
+              if (strideW == 1) {
+                memory.copy(o + (<usize>lo << 2), row + (<usize>(lo + w0) << 2), <usize>(hi - lo) << 2);
+              } else {
+                for (let ow = lo; ow < hi; ow++) store<f32>(o + (<usize>ow << 2), load<f32>(row + (<usize>(ow * strideW + w0) << 2)));
+              }
+              if (hi < outW) memory.fill(o + (<usize>hi << 2), 0, <usize>(outW - hi) << 2);
+            }
+            o += <usize>outW << 2;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The adjoint of im2col: out (batch, channels, height, width) = sum of the column entries reading each position. */
+export function col2im(col: usize, out: usize, g: usize, n0: i32, n1: i32): void {
+  const channels = load<i32>(g, 4), height = load<i32>(g, 8), width = load<i32>(g, 12);
+  const kernelH = load<i32>(g, 16), kernelW = load<i32>(g, 20), strideH = load<i32>(g, 24), strideW = load<i32>(g, 28);
+  const padTop = load<i32>(g, 32), padLeft = load<i32>(g, 36), dilationH = load<i32>(g, 40), dilationW = load<i32>(g, 44);
+  const outH = load<i32>(g, 48), outW = load<i32>(g, 52);
+  memory.fill(out + ((<usize>n0 * channels * height * width) << 2), 0, (<usize>(n1 - n0) * channels * height * width) << 2);
+  let o = col + ((<usize>n0 * channels * kernelH * kernelW * outH * outW) << 2);
+  for (let n = n0; n < n1; n++) {
+    for (let c = 0; c < channels; c++) {
+      const plane = out + ((<usize>(n * channels + c) * height * width) << 2);
+      for (let kh = 0; kh < kernelH; kh++) {
+        for (let kw = 0; kw < kernelW; kw++) {
+          const w0 = kw * dilationW - padLeft;
+          let lo = w0 >= 0 ? 0 : (-w0 + strideW - 1) / strideW;
+          let hi = width - w0 <= 0 ? 0 : (width - w0 + strideW - 1) / strideW;
+          if (hi > outW) hi = outW;
+          if (lo > hi) lo = hi;
+          for (let oh = 0; oh < outH; oh++) {
+            const h = oh * strideH - padTop + kh * dilationH;
+            if (h >= 0 && h < height) {
+              const row = plane + ((<usize>h * width) << 2);
+              if (strideW == 1) {
+                const d = row + (<usize>(lo + w0) << 2);
+                const s = o + (<usize>lo << 2);
+                const cnt = hi - lo;
+                let i = 0;
+                for (; i + 4 <= cnt; i += 4) {
+                  const q = <usize>i << 2;
+                  v128.store(d + q, f32x4.add(v128.load(d + q), v128.load(s + q)));
+                }
+                for (; i < cnt; i++) {
+                  const q = <usize>i << 2;
+                  store<f32>(d + q, load<f32>(d + q) + load<f32>(s + q));
+                }
+              } else {
+                for (let ow = lo; ow < hi; ow++) {
+                  const d = row + (<usize>(ow * strideW + w0) << 2);
+                  store<f32>(d, load<f32>(d) + load<f32>(o + (<usize>ow << 2)));
+                }
+              }
+            }
+            o += <usize>outW << 2;
+          }
+        }
+      }
+    }
+  }
+}

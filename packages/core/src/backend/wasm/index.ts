@@ -1,0 +1,473 @@
+// The WebAssembly backend: float32 kernels in WebAssembly SIMD (relaxed SIMD's
+// fused multiply-add where the engine has it), multi-threaded for large work.
+// Operands are copied into the module's memory per call and results copied
+// back, so tensors stay plain garbage-collected typed arrays. Other dtypes
+// (float64, int32 arithmetic, bool) run the reference kernels.
+import type { TypedArray } from '../../dtype.js';
+import { stridesOf, type Shape } from '../../shape.js';
+import type { Backend, BinaryOp, Im2colParams, MatmulParams, ReduceOp, UnaryOp } from '../backend.js';
+import { jsBackend as js } from '../js.js';
+import { Pool, type Task } from './pool.js';
+import { builtin, envVar, OutOfWasmMemory, Runtime } from './runtime.js';
+
+const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
+  neg: 0, exp: 1, log: 2, sqrt: 3, rsqrt: 4, abs: 5, sign: 6, square: 7, reciprocal: 8, sin: 9, cos: 10,
+  floor: 11, ceil: 12, round: 13, log1p: 14, expm1: 15, relu: 16, sigmoid: 17, tanh: 18, softplus: 19,
+  gelu: 20, silu: 21, geluGrad: 22, leakyRelu: 23, elu: 24, clamp: 25, powScalar: 26, addScalar: 27,
+  mulScalar: 28, affine: 29,
+};
+/** Unary ops whose cost per element is well above a copy: worth threads on large inputs. */
+const HEAVY_UNARY = new Set<UnaryOp>([
+  'exp', 'log', 'sin', 'cos', 'log1p', 'expm1', 'sigmoid', 'tanh', 'softplus', 'gelu', 'silu', 'geluGrad', 'elu', 'powScalar',
+]);
+const BINARY_CODES: Record<BinaryOp, number> = {
+  add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6,
+  eq: 7, ne: 8, lt: 9, le: 10, gt: 11, ge: 12, and: 13, or: 14,
+};
+const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2, prod: 3 };
+
+/** Work below these sizes stays on the calling thread. */
+const GEMM_MIN_FLOPS = 1 << 22;
+const ELEMENTWISE_MIN = 1 << 16;
+const HEAVY_MIN = 1 << 14;
+
+// ---- threads ----
+
+function hardwareThreads(): number {
+  const os = builtin<{ availableParallelism?(): number; cpus(): unknown[] }>('node:os');
+  if (!os) return 1;
+  return Math.max(1, os.availableParallelism ? os.availableParallelism() : os.cpus().length);
+}
+
+function defaultThreads(): number {
+  const env = envVar('NEURONE_THREADS');
+  if (env !== undefined && env !== '') {
+    const n = Number(env);
+    if (Number.isInteger(n) && n >= 1) return n;
+  }
+  return Math.min(hardwareThreads(), 8);
+}
+
+let numThreads = defaultThreads();
+
+/**
+ * Sets how many threads the wasm backend may use for large kernels (the
+ * calling thread counts as one). 1 keeps everything on the calling thread.
+ *
+ * Example:
+ *   setNumThreads(1);
+ */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${String(n)}`);
+  numThreads = n;
+}
+
+/** The thread count set by setNumThreads (default: NEURONE_THREADS, else the cores, at most 8). */
+export function getNumThreads(): number {
+  return numThreads;
+}
+
+let runtime: Runtime | null = null;
+let pool: Pool | null = null;
+
+function rt(): Runtime {
+  if (!runtime) runtime = new Runtime(Math.max(1, Math.min(16, Math.max(hardwareThreads(), numThreads))));
+  return runtime;
+}
+
+/** Threads to use for a kernel of the given amount of work. */
+function threadsFor(work: number, min: number): number {
+  if (numThreads <= 1 || work < min) return 1;
+  if (!pool) {
+    if (!Pool.supported()) return 1;
+    pool = new Pool(rt());
+  }
+  return pool.ensure(numThreads);
+}
+
+function runTasks(tasks: Task[]): void {
+  if (tasks.length === 1) {
+    const [name, args] = tasks[0]!;
+    (rt().k as unknown as Record<string, (...a: number[]) => void>)[name]!(...args);
+  } else {
+    pool!.run(tasks);
+  }
+}
+
+/** Splits [0, n) into `parts` ranges whose bounds are multiples of `step`. */
+function ranges(n: number, parts: number, step: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  const per = Math.ceil(n / parts / step) * step;
+  for (let s = 0; s < n; s += per) out.push([s, Math.min(n, s + per)]);
+  return out;
+}
+
+/** Information about the wasm backend: whether relaxed SIMD is in use, the thread count. */
+export function wasmInfo(): { relaxedSimd: boolean; threads: number; memoryBytes: number } {
+  const r = rt();
+  return { relaxedSimd: r.relaxed, threads: numThreads, memoryBytes: r.memory.buffer.byteLength };
+}
+
+// ---- layouts ----
+
+/**
+ * Drops size-1 dims and merges neighbours that every operand walks
+ * contiguously: out (dims) reads operand j at sum(coord * strides[j]).
+ */
+function collapse(outShape: Shape, strideLists: number[][]): { dims: number[]; strides: number[][] } {
+  const dims: number[] = [];
+  const strides: number[][] = strideLists.map(() => []);
+  for (let d = 0; d < outShape.length; d++) {
+    const size = outShape[d]!;
+    if (size === 1) continue;
+    const last = dims.length - 1;
+    if (last >= 0 && strideLists.every((s, j) => strides[j]![last] === s[d]! * size)) {
+      dims[last]! *= size;
+      for (let j = 0; j < strides.length; j++) strides[j]![last] = strideLists[j]![d]!;
+    } else {
+      dims.push(size);
+      for (let j = 0; j < strides.length; j++) strides[j]!.push(strideLists[j]![d]!);
+    }
+  }
+  if (dims.length === 0) {
+    dims.push(1);
+    for (const s of strides) s.push(0);
+  }
+  return { dims, strides };
+}
+
+/** Strides of `shape` right-aligned against `outShape`, 0 where it broadcasts. */
+function broadcastStrides(shape: Shape, outShape: Shape): number[] {
+  const s = stridesOf(shape);
+  const out = new Array<number>(outShape.length).fill(0);
+  const off = outShape.length - shape.length;
+  for (let i = 0; i < shape.length; i++) out[i + off] = shape[i] === 1 ? 0 : s[i]!;
+  return out;
+}
+
+function layoutInts(l: { dims: number[]; strides: number[][] }): number[] {
+  return [l.dims.length, ...l.dims, ...l.strides.flat()];
+}
+
+function rowsOf(dims: number[]): number {
+  let r = 1;
+  for (let i = 0; i < dims.length - 1; i++) r *= dims[i]!;
+  return r;
+}
+
+const isF32 = (x: TypedArray): x is Float32Array => x instanceof Float32Array;
+const is4 = (x: TypedArray): boolean => x instanceof Float32Array || x instanceof Int32Array;
+
+/** Runs `fast` on the wasm kernels, or `slow` (the reference kernel) when the scratch would not fit. */
+function guarded(fast: () => void, slow: () => void): void {
+  try {
+    fast();
+  } catch (e) {
+    if (e instanceof OutOfWasmMemory) slow();
+    else throw e;
+  }
+}
+
+// ---- the backend ----
+
+export const wasmBackend: Backend = {
+  name: 'wasm',
+
+  alloc(dtype, size) {
+    return js.alloc(dtype, size);
+  },
+
+  fill(out, value) {
+    out.fill(value);
+  },
+
+  cast(x, out) {
+    const kind =
+      x instanceof Float32Array && out instanceof Int32Array ? 0
+        : x instanceof Int32Array && out instanceof Float32Array ? 1
+          : x instanceof Float32Array && out instanceof Uint8Array ? 2
+            : x instanceof Uint8Array && out instanceof Float32Array ? 3 : -1;
+    if (kind < 0 || x.length === 0) return js.cast(x, out);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const px = r.put(x);
+      const po = r.space(out);
+      r.k.cast(kind, px, po, x.length);
+      r.take(po, out);
+    }, () => js.cast(x, out));
+  },
+
+  unary(op, x, out, p0 = 0, p1 = 0) {
+    const code = UNARY_CODES[op];
+    if (code === undefined || !isF32(x) || !isF32(out) || x.length === 0) return js.unary(op, x, out, p0, p1);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const n = x.length;
+      const px = r.put(x);
+      const po = r.space(out);
+      const t = threadsFor(n, HEAVY_UNARY.has(op) ? HEAVY_MIN : ELEMENTWISE_MIN);
+      runTasks(ranges(n, t, 4).map(([s, e]): Task => ['unary', [code, px + s * 4, po + s * 4, e - s, p0, p1]]));
+      r.take(po, out);
+    }, () => js.unary(op, x, out, p0, p1));
+  },
+
+  binary(op, a, aShape, b, bShape, out, outShape) {
+    const cmp = BINARY_CODES[op] >= BINARY_CODES.eq;
+    if (!isF32(a) || !isF32(b) || !(cmp ? out instanceof Uint8Array : isF32(out)) || out.length === 0) {
+      return js.binary(op, a, aShape, b, bShape, out, outShape);
+    }
+    guarded(() => {
+      const l = collapse(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
+      const r = rt();
+      r.reset();
+      const pa = r.put(a);
+      const pb = r.put(b);
+      const po = r.space(out);
+      const lay = r.ints(layoutInts(l));
+      const rows = rowsOf(l.dims);
+      const t = threadsFor(out.length, ELEMENTWISE_MIN);
+      const tasks = ranges(rows, Math.min(t, rows), 1).map(([r0, r1]): Task => {
+        const offs = r.alloc(((r1 - r0) * 2 + l.dims.length) * 4);
+        return ['binary', [BINARY_CODES[op], pa, pb, po, lay, r0, r1, offs]];
+      });
+      runTasks(tasks);
+      r.take(po, out);
+    }, () => js.binary(op, a, aShape, b, bShape, out, outShape));
+  },
+
+  where(cond, condShape, a, aShape, b, bShape, out, outShape) {
+    const same = (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)
+      || (a instanceof Int32Array && b instanceof Int32Array && out instanceof Int32Array);
+    if (!same || !(cond instanceof Uint8Array) || out.length === 0) {
+      return js.where(cond, condShape, a, aShape, b, bShape, out, outShape);
+    }
+    guarded(() => {
+      const l = collapse(outShape, [
+        broadcastStrides(condShape, outShape), broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape),
+      ]);
+      const r = rt();
+      r.reset();
+      const pc = r.put(cond);
+      const pa = r.put(a);
+      const pb = r.put(b);
+      const po = r.space(out);
+      const lay = r.ints(layoutInts(l));
+      const rows = rowsOf(l.dims);
+      const offs = r.alloc((rows * 3 + l.dims.length) * 4);
+      r.k.where(pc, pa, pb, po, lay, 0, rows, offs);
+      r.take(po, out);
+    }, () => js.where(cond, condShape, a, aShape, b, bShape, out, outShape));
+  },
+
+  reduce(op, x, outer, size, inner, out) {
+    if (!isF32(x) || !isF32(out) || size === 0 || out.length === 0) return js.reduce(op, x, outer, size, inner, out);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const px = r.put(x);
+      const po = r.space(out);
+      const ws = r.alloc(inner * 8);
+      r.k.reduce(REDUCE_CODES[op], px, outer, size, inner, po, ws);
+      r.take(po, out);
+    }, () => js.reduce(op, x, outer, size, inner, out));
+  },
+
+  argReduce(op, x, outer, size, inner, out) {
+    if (!isF32(x) || size === 0 || out.length === 0) return js.argReduce(op, x, outer, size, inner, out);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const px = r.put(x);
+      const po = r.space(out);
+      r.k.argReduce(op === 'argmax' ? 1 : 0, px, outer, size, inner, po);
+      r.take(po, out);
+    }, () => js.argReduce(op, x, outer, size, inner, out));
+  },
+
+  softmax(x, outer, size, inner, out, log) {
+    if (!isF32(x) || !isF32(out) || x.length === 0) return js.softmax(x, outer, size, inner, out, log);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const px = r.put(x);
+      const po = r.space(out);
+      const t = threadsFor(x.length, HEAVY_MIN);
+      runTasks(ranges(outer, Math.min(t, outer), 1).map(([o0, o1]): Task => ['softmax', [px, o0, o1, size, inner, po, log ? 1 : 0]]));
+      r.take(po, out);
+    }, () => js.softmax(x, outer, size, inner, out, log));
+  },
+
+  matmul(a, b, out, p: MatmulParams) {
+    if (!isF32(a) || !isF32(b) || !isF32(out)) return js.matmul(a, b, out, p);
+    const { batch, m, n, k, transA, transB, strideA, strideB, accumulate } = p;
+    if (batch === 0 || m === 0 || n === 0) return;
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const pa = r.put(a);
+      const pb = r.put(b);
+      const pc = accumulate ? r.put(out) : r.space(out);
+      const lda = transA ? m : k;
+      const ldb = transB ? k : n;
+      const tA = transA ? 1 : 0;
+      const tB = transB ? 1 : 0;
+      const acc = accumulate ? 1 : 0;
+      const t = threadsFor(2 * batch * m * n * k, GEMM_MIN_FLOPS);
+      const tasks: Task[] = [];
+      const task = (bt: number, mm: number, nn: number, ao: number, bo: number, co: number): void => {
+        tasks.push(['sgemmBatch', [
+          bt, mm, nn, k, ao, lda, strideA, tA, bo, ldb, strideB, tB, co, n, m * n, acc, r.workspace(tasks.length),
+        ]]);
+      };
+      if (t === 1) {
+        task(batch, m, n, pa, pb, pc);
+      } else if (batch >= 2 * t || (batch >= t && batch % t === 0)) {
+        for (const [s, e] of ranges(batch, t, 1)) task(e - s, m, n, pa + s * strideA * 4, pb + s * strideB * 4, pc + s * m * n * 4);
+      } else if (m >= n) {
+        // rows of C: rows of A (columns when A is stored transposed)
+        for (const [s, e] of ranges(m, t, 4)) task(batch, e - s, n, pa + (transA ? s : s * k) * 4, pb, pc + s * n * 4);
+      } else {
+        for (const [s, e] of ranges(n, t, 8)) task(batch, m, e - s, pa, pb + (transB ? s * k : s) * 4, pc + s * 4);
+      }
+      runTasks(tasks);
+      r.take(pc, out);
+    }, () => js.matmul(a, b, out, p));
+  },
+
+  permute(x, shape, perm, out) {
+    if (!is4(x) || x.constructor !== out.constructor || out.length === 0) return js.permute(x, shape, perm, out);
+    const inStrides = stridesOf(shape);
+    const outShape = perm.map((q) => shape[q]!);
+    stridedCopy(x, out, outShape, perm.map((q) => inStrides[q]!), () => js.permute(x, shape, perm, out));
+  },
+
+  broadcastTo(x, shape, out, outShape) {
+    if (!is4(x) || x.constructor !== out.constructor || out.length === 0 || x.length === out.length) {
+      return js.broadcastTo(x, shape, out, outShape);
+    }
+    stridedCopy(x, out, outShape, broadcastStrides(shape, outShape), () => js.broadcastTo(x, shape, out, outShape));
+  },
+
+  copyRows(src, srcSize, srcStart, dst, dstSize, dstStart, outer, len, inner, accumulate) {
+    // plain copies are memcpy already (TypedArray.set); only the accumulating form is a kernel
+    if (!accumulate || !isF32(src) || !isF32(dst) || outer * len * inner === 0) {
+      return js.copyRows(src, srcSize, srcStart, dst, dstSize, dstStart, outer, len, inner, accumulate);
+    }
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const ps = r.put(src);
+      const pd = r.put(dst);
+      r.k.addRows(ps, srcSize, srcStart, pd, dstSize, dstStart, outer, len, inner);
+      r.take(pd, dst);
+    }, () => js.copyRows(src, srcSize, srcStart, dst, dstSize, dstStart, outer, len, inner, accumulate));
+  },
+
+  indexSelect(x, outer, size, inner, index, out) {
+    if (!is4(x) || x.constructor !== out.constructor || out.length === 0) return js.indexSelect(x, outer, size, inner, index, out);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const px = r.put(x);
+      const pi = r.put(index);
+      const po = r.space(out);
+      r.k.indexSelect(px, outer, size, inner, pi, index.length, po);
+      r.take(po, out);
+    }, () => js.indexSelect(x, outer, size, inner, index, out));
+  },
+
+  indexAdd(dst, outer, size, inner, index, src) {
+    if (!isF32(dst) || !isF32(src) || src.length === 0) return js.indexAdd(dst, outer, size, inner, index, src);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const pd = r.put(dst);
+      const pi = r.put(index);
+      const ps = r.put(src);
+      r.k.indexAdd(pd, outer, size, inner, pi, index.length, ps);
+      r.take(pd, dst);
+    }, () => js.indexAdd(dst, outer, size, inner, index, src));
+  },
+
+  gather(x, xShape, dim, index, indexShape, out) {
+    if (!is4(x) || x.constructor !== out.constructor || out.length === 0) return js.gather(x, xShape, dim, index, indexShape, out);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const px = r.put(x);
+      const pi = r.put(index);
+      const po = r.space(out);
+      const lay = r.ints([indexShape.length, ...indexShape, ...stridesOf(xShape)]);
+      const coord = r.alloc(indexShape.length * 4);
+      r.k.gatherScatter(px, lay, dim, pi, po, 0, coord);
+      r.take(po, out);
+    }, () => js.gather(x, xShape, dim, index, indexShape, out));
+  },
+
+  scatterAdd(dst, dstShape, dim, index, indexShape, src) {
+    if (!isF32(dst) || !isF32(src) || index.length === 0) return js.scatterAdd(dst, dstShape, dim, index, indexShape, src);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const pd = r.put(dst);
+      const pi = r.put(index);
+      const ps = r.put(src);
+      const lay = r.ints([indexShape.length, ...indexShape, ...stridesOf(dstShape)]);
+      const coord = r.alloc(indexShape.length * 4);
+      r.k.gatherScatter(pd, lay, dim, pi, ps, 1, coord);
+      r.take(pd, dst);
+    }, () => js.scatterAdd(dst, dstShape, dim, index, indexShape, src));
+  },
+
+  im2col(x, out, p: Im2colParams) {
+    if (!isF32(x) || !isF32(out) || out.length === 0) return js.im2col(x, out, p);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const px = r.put(x);
+      const po = r.space(out);
+      const g = r.ints(im2colInts(p));
+      const t = threadsFor(out.length, ELEMENTWISE_MIN);
+      runTasks(ranges(p.batch, Math.min(t, p.batch), 1).map(([n0, n1]): Task => ['im2col', [px, po, g, n0, n1]]));
+      r.take(po, out);
+    }, () => js.im2col(x, out, p));
+  },
+
+  col2im(col, out, p: Im2colParams) {
+    if (!isF32(col) || !isF32(out) || out.length === 0) return js.col2im(col, out, p);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const pc = r.put(col);
+      const po = r.space(out);
+      const g = r.ints(im2colInts(p));
+      const t = threadsFor(col.length, ELEMENTWISE_MIN);
+      runTasks(ranges(p.batch, Math.min(t, p.batch), 1).map(([n0, n1]): Task => ['col2im', [pc, po, g, n0, n1]]));
+      r.take(po, out);
+    }, () => js.col2im(col, out, p));
+  },
+};
+
+function im2colInts(p: Im2colParams): number[] {
+  return [
+    p.batch, p.channels, p.height, p.width, p.kernelH, p.kernelW, p.strideH, p.strideW,
+    p.padTop, p.padLeft, p.dilationH, p.dilationW, p.outH, p.outW,
+  ];
+}
+
+/** out (contiguous, outShape) = x read with the given element strides, for 4-byte elements. */
+function stridedCopy(x: TypedArray, out: TypedArray, outShape: Shape, strides: number[], slow: () => void): void {
+  guarded(() => {
+    const l = collapse(outShape, [strides]);
+    const r = rt();
+    r.reset();
+    const px = r.put(x);
+    const po = r.space(out);
+    const lay = r.ints(layoutInts(l));
+    const offs = r.alloc((rowsOf(l.dims) + l.dims.length) * 4);
+    r.k.stridedCopy(px, po, lay, offs);
+    r.take(po, out);
+  }, slow);
+}

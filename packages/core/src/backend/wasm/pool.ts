@@ -1,0 +1,147 @@
+// A small pool of worker_threads that share the kernels' WebAssembly memory.
+// The calling thread hands each worker one task (a kernel name and its
+// arguments) through a SharedArrayBuffer, runs its own share, then waits.
+// Workers spin briefly for the next task, then park in Atomics.wait, so an
+// idle pool holds no core; they are unref'd, so a script ends normally.
+import { builtin, TASK_NAMES, type Runtime } from './runtime.js';
+
+// control words (Int32Array over the SharedArrayBuffer)
+const GEN = 0; // task generation: workers wait on it
+const PENDING = 1; // workers still running the current generation
+const ACTIVE = 2; // workers 0..ACTIVE-1 have a task this generation
+const READY = 3; // workers that have started
+const FAILED = 4; // set when a task threw
+const ARGS = 8; // Float64 slot of worker w starts at element ARGS + w * SLOT of the f64 view
+const SLOT = 24; // [task index, argc, args...]
+
+/** Iterations of the spin loops before parking (each ~1-2 ns of Atomics.load). */
+const SPIN = 20000;
+
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, control, names, index } = workerData;
+const exp = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const fns = names.map((n) => exp[n]);
+const ctl = new Int32Array(control);
+const f64 = new Float64Array(control);
+const slot = ${ARGS} + index * ${SLOT};
+let seen = Atomics.load(ctl, ${GEN});
+Atomics.add(ctl, ${READY}, 1);
+Atomics.notify(ctl, ${READY});
+let spin = ${SPIN};
+for (;;) {
+  let g = Atomics.load(ctl, ${GEN});
+  for (let i = 0; g === seen && i < spin; i++) g = Atomics.load(ctl, ${GEN});
+  if (g === seen) {
+    // nothing came while spinning: park, and spin less next time
+    spin = Math.max(spin >> 1, 1000);
+    Atomics.wait(ctl, ${GEN}, seen);
+    continue;
+  }
+  spin = Math.min(spin * 2, ${SPIN});
+  seen = g;
+  if (index >= Atomics.load(ctl, ${ACTIVE})) continue;
+  try {
+    const argc = f64[slot + 1];
+    const a = [];
+    for (let i = 0; i < argc; i++) a.push(f64[slot + 2 + i]);
+    fns[f64[slot]](...a);
+  } catch (e) {
+    Atomics.store(ctl, ${FAILED}, 1);
+  }
+  if (Atomics.sub(ctl, ${PENDING}, 1) === 1) Atomics.notify(ctl, ${PENDING});
+}
+`;
+
+interface WorkerLike {
+  unref(): void;
+  on(ev: string, fn: (...a: unknown[]) => void): void;
+}
+interface WorkerThreads {
+  Worker: new (src: string, opts: { eval: boolean; workerData: unknown }) => WorkerLike;
+}
+
+export type Task = [name: (typeof TASK_NAMES)[number], args: number[]];
+
+export class Pool {
+  private readonly ctl: Int32Array;
+  private readonly f64: Float64Array;
+  private readonly control: SharedArrayBuffer;
+  private readonly workers: WorkerLike[] = [];
+  private broken = false;
+
+  constructor(private readonly rt: Runtime) {
+    this.control = new SharedArrayBuffer((ARGS + SLOT * 64) * 8);
+    this.ctl = new Int32Array(this.control);
+    this.f64 = new Float64Array(this.control);
+  }
+
+  /** Whether worker_threads exist here (Node); without them everything runs on the calling thread. */
+  static supported(): boolean {
+    return builtin<WorkerThreads>('node:worker_threads') !== undefined && typeof SharedArrayBuffer === 'function';
+  }
+
+  /** Starts workers until `threads - 1` are ready (the caller is the other one); returns the threads usable. */
+  ensure(threads: number): number {
+    if (this.broken) return 1;
+    const want = Math.min(threads, this.rt.maxThreads) - 1;
+    if (this.workers.length < want) {
+      const wt = builtin<WorkerThreads>('node:worker_threads');
+      if (!wt) return 1;
+      while (this.workers.length < want) {
+        const w = new wt.Worker(WORKER_SOURCE, {
+          eval: true,
+          workerData: {
+            module: this.rt.module, memory: this.rt.memory, control: this.control,
+            names: TASK_NAMES, index: this.workers.length,
+          },
+        });
+        w.unref();
+        w.on('error', () => {
+          this.broken = true;
+        });
+        this.workers.push(w);
+      }
+      // block until they are up (tens of ms, once)
+      const deadline = Date.now() + 10000;
+      for (let r = Atomics.load(this.ctl, READY); r < want; r = Atomics.load(this.ctl, READY)) {
+        if (Date.now() > deadline) {
+          this.broken = true;
+          return 1;
+        }
+        Atomics.wait(this.ctl, READY, r, 50);
+      }
+    }
+    return want + 1;
+  }
+
+  /** Runs tasks[0] here and tasks[1..] on workers 0.., returning when all are done. */
+  run(tasks: Task[]): void {
+    const k = this.rt.k as unknown as Record<string, (...a: number[]) => void>;
+    const n = tasks.length - 1;
+    if (n > 0) {
+      for (let w = 0; w < n; w++) {
+        const [name, args] = tasks[w + 1]!;
+        const s = ARGS + w * SLOT;
+        this.f64[s] = TASK_NAMES.indexOf(name);
+        this.f64[s + 1] = args.length;
+        for (let i = 0; i < args.length; i++) this.f64[s + 2 + i] = args[i]!;
+      }
+      Atomics.store(this.ctl, ACTIVE, n);
+      Atomics.store(this.ctl, PENDING, n);
+      Atomics.add(this.ctl, GEN, 1);
+      Atomics.notify(this.ctl, GEN);
+    }
+    const [name, args] = tasks[0]!;
+    k[name]!(...args);
+    if (n > 0) {
+      let p = Atomics.load(this.ctl, PENDING);
+      for (let i = 0; p !== 0 && i < SPIN * 4; i++) p = Atomics.load(this.ctl, PENDING);
+      while (p !== 0) {
+        Atomics.wait(this.ctl, PENDING, p, 1000);
+        p = Atomics.load(this.ctl, PENDING);
+      }
+      if (Atomics.exchange(this.ctl, FAILED, 0) !== 0) throw new Error('wasm backend: a kernel failed on a worker thread');
+    }
+  }
+}

@@ -1,0 +1,112 @@
+// The im2col/col2im kernels against a direct convolution and against each other.
+import { describe, expect, it } from 'vitest';
+import { Generator, conv1d, conv2d, convTranspose2d, getBackend, randn, manualSeed, type Im2colParams } from '../../src/index.js';
+
+/** Direct 7-loop convolution, the textbook definition. */
+function directConv2d(
+  x: Float64Array, [N, C, H, W]: number[], w: Float64Array, [O, Cg, KH, KW]: number[],
+  s: number[], p: number[], d: number[], groups: number,
+): { out: Float64Array; shape: number[] } {
+  const OH = Math.floor((H + 2 * p[0]! - d[0]! * (KH - 1) - 1) / s[0]!) + 1;
+  const OW = Math.floor((W + 2 * p[1]! - d[1]! * (KW - 1) - 1) / s[1]!) + 1;
+  const out = new Float64Array(N * O * OH * OW);
+  const Og = O / groups;
+  for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) for (let i = 0; i < OH; i++) for (let j = 0; j < OW; j++) {
+    let acc = 0;
+    const g = Math.floor(o / Og);
+    for (let c = 0; c < Cg; c++) for (let a = 0; a < KH; a++) for (let b = 0; b < KW; b++) {
+      const h = i * s[0]! - p[0]! + a * d[0]!;
+      const v = j * s[1]! - p[1]! + b * d[1]!;
+      if (h < 0 || h >= H || v < 0 || v >= W) continue;
+      acc += x[((n * C + g * Cg + c) * H + h) * W + v]! * w[((o * Cg + c) * KH + a) * KW + b]!;
+    }
+    out[((n * O + o) * OH + i) * OW + j] = acc;
+  }
+  return { out, shape: [N, O, OH, OW] };
+}
+
+describe('im2col / col2im', () => {
+  const p: Im2colParams = {
+    batch: 2, channels: 3, height: 5, width: 6, kernelH: 3, kernelW: 2, strideH: 2, strideW: 1,
+    padTop: 1, padLeft: 2, dilationH: 1, dilationW: 2, outH: 3, outW: 7,
+  };
+  const colSize = p.batch * p.channels * p.kernelH * p.kernelW * p.outH * p.outW;
+  const imgSize = p.batch * p.channels * p.height * p.width;
+
+  it('col2im is the adjoint of im2col: <im2col(x), c> = <x, col2im(c)>', () => {
+    const gen = new Generator(3);
+    const x = Float64Array.from({ length: imgSize }, () => gen.normal());
+    const c = Float64Array.from({ length: colSize }, () => gen.normal());
+    const col = new Float64Array(colSize);
+    const img = new Float64Array(imgSize).fill(99); // col2im overwrites
+    getBackend().im2col(x, col, p);
+    getBackend().col2im(c, img, p);
+    let lhs = 0;
+    let rhs = 0;
+    for (let i = 0; i < colSize; i++) lhs += col[i]! * c[i]!;
+    for (let i = 0; i < imgSize; i++) rhs += x[i]! * img[i]!;
+    expect(Math.abs(lhs - rhs)).toBeLessThan(1e-9 * (1 + Math.abs(lhs)));
+  });
+
+  it('reads zeros in the padding and the input elsewhere', () => {
+    const x = Float32Array.from({ length: 1 * 1 * 2 * 2 }, (_, i) => i + 1); // [[1,2],[3,4]]
+    const q: Im2colParams = { ...p, batch: 1, channels: 1, height: 2, width: 2, kernelH: 2, kernelW: 2, strideH: 1, strideW: 1, padTop: 1, padLeft: 1, dilationH: 1, dilationW: 1, outH: 3, outW: 3 };
+    const col = new Float32Array(4 * 9);
+    getBackend().im2col(x, col, q);
+    // kernel offset (0,0): windows start at (-1,-1)
+    expect(Array.from(col.subarray(0, 9))).toEqual([0, 0, 0, 0, 1, 2, 0, 3, 4]);
+    // kernel offset (1,1): windows start at (0,0)
+    expect(Array.from(col.subarray(27, 36))).toEqual([1, 2, 0, 3, 4, 0, 0, 0, 0]);
+  });
+});
+
+describe('conv ops against a direct convolution', () => {
+  const configs: Array<[number[], number[], number[], number[], number[], number]> = [
+    [[2, 3, 9, 8], [4, 3, 3, 3], [1, 1], [0, 0], [1, 1], 1],
+    [[1, 4, 11, 7], [6, 2, 3, 2], [2, 3], [1, 2], [2, 1], 2],
+    [[3, 4, 6, 6], [8, 1, 3, 3], [1, 2], [1, 1], [1, 1], 4],
+  ];
+  for (const [xs, ws, s, p, d, groups] of configs) {
+    it(`x ${xs} w ${ws} stride ${s} padding ${p} dilation ${d} groups ${groups}`, () => {
+      manualSeed(21);
+      const x = randn(xs, { dtype: 'float64' });
+      const w = randn(ws, { dtype: 'float64' });
+      const y = conv2d(x, w, null, { stride: s, padding: p, dilation: d, groups });
+      const ref = directConv2d(x.data as Float64Array, xs, w.data as Float64Array, ws, s, p, d, groups);
+      expect(y.shape).toEqual(ref.shape);
+      for (let i = 0; i < ref.out.length; i++) expect(y.data[i]).toBeCloseTo(ref.out[i]!, 10);
+    });
+  }
+
+  it('conv1d equals conv2d on a height-1 image', () => {
+    manualSeed(22);
+    const x = randn([2, 4, 15]);
+    const w = randn([6, 2, 3]);
+    const b = randn([6]);
+    const y1 = conv1d(x, w, b, { stride: 2, padding: 2, dilation: 3, groups: 2 });
+    const y2 = conv2d(x.reshape(2, 4, 1, 15), w.reshape(6, 2, 1, 3), b, { stride: [1, 2], padding: [0, 2], dilation: [1, 3], groups: 2 });
+    expect(y1.shape).toEqual([2, 6, 7]);
+    expect(y1.toList()).toEqual(y2.toList());
+  });
+
+  it('convTranspose2d is the adjoint of conv2d: <conv(x), y> = <x, convT(y)>', () => {
+    manualSeed(23);
+    const opts = { stride: 2, padding: 1, dilation: 2, groups: 2 };
+    const x = randn([2, 4, 9, 8], { dtype: 'float64' });
+    const w = randn([6, 2, 3, 3], { dtype: 'float64' });
+    const y = conv2d(x, w, null, opts);
+    const z = randn([...y.shape], { dtype: 'float64' });
+    const xt = convTranspose2d(z, w, null, { ...opts, outputPadding: [0, 1] });
+    expect(xt.shape).toEqual(x.shape);
+    const lhs = y.mul(z).sum().item();
+    const rhs = x.mul(xt).sum().item();
+    expect(Math.abs(lhs - rhs)).toBeLessThan(1e-9 * (1 + Math.abs(lhs)));
+  });
+
+  it("'same' keeps the spatial size and unbatched inputs keep their rank", () => {
+    expect(conv2d(randn([2, 3, 7, 6]), randn([5, 3, 4, 3]), null, { padding: 'same', dilation: 2 }).shape).toEqual([2, 5, 7, 6]);
+    expect(conv2d(randn([3, 7, 6]), randn([5, 3, 3, 3])).shape).toEqual([5, 5, 4]);
+    expect(conv1d(randn([3, 10]), randn([2, 3, 4]), null, { padding: 'same' }).shape).toEqual([2, 10]);
+    expect(convTranspose2d(randn([4, 5, 5]), randn([4, 2, 3, 3]), null, { stride: 2 }).shape).toEqual([2, 11, 11]);
+  });
+});

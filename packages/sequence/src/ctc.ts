@@ -1,0 +1,282 @@
+// Connectionist temporal classification loss (Graves et al. 2006): a fused op
+// whose forward (alpha recursion) and backward (beta recursion) sit side by side.
+import { DTypeError, IndexError, NeuroneError, ShapeError, Tensor, tensor } from '@neurone/core';
+import { fmtShape, logAddExp, recordOp } from './util.js';
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+export interface CTCLossOptions {
+  /** Index of the blank label (default 0). */
+  blank?: number;
+  /** 'mean' (default): each loss divided by its target length (at least 1), then averaged; 'sum'; or 'none'. */
+  reduction?: Reduction;
+  /** Replace infinite losses (impossible alignments) and their gradients by zero (default false). */
+  zeroInfinity?: boolean;
+}
+
+/** Lengths as a tensor (integer values), a list, or a single number (unbatched input). */
+export type Lengths = Tensor | readonly number[] | number;
+
+/** Targets: a tensor (padded (N, S) or concatenated 1-D), nested lists (padded) or a flat list (concatenated). */
+export type Targets = Tensor | readonly number[] | readonly (readonly number[])[];
+
+/** The validated, flattened arguments of one CTC call. */
+interface CTCProblem {
+  T: number;
+  N: number;
+  C: number;
+  blank: number;
+  /** All targets, one after the other. */
+  labels: Int32Array;
+  /** Where sample b's target starts in `labels`. */
+  offsets: number[];
+  inputLengths: number[];
+  targetLengths: number[];
+}
+
+/**
+ * The CTC loss: the negative log-likelihood of each target sequence summed over
+ * every alignment with the input, computed in log space (no underflow on long
+ * inputs, e.g. T = 1000).
+ *
+ * Args:
+ *   logProbs: log-probabilities over classes (normally `logSoftmax(2)` of a network's output).
+ *   targets: padded `(N, S)` (each row's first `targetLengths[b]` entries count) or the
+ *     targets concatenated into one 1-D tensor of `sum(targetLengths)` entries.
+ *   inputLengths: valid frames of each sample (at most T).
+ *   targetLengths: length of each target.
+ *
+ * Shape: logProbs (T, N, C) or unbatched (T, C); output () for 'mean'/'sum', (N) for 'none'.
+ *
+ * A target containing the blank or a class outside 0..C-1, an input length above
+ * T and a target length above S are refused with an error. A target longer
+ * than its input can hold (it needs one frame per label plus one between
+ * repeats) gives an infinite loss, which `zeroInfinity` turns into zero.
+ *
+ * The gradient is the exact derivative with respect to `logProbs`. (PyTorch's
+ * kernel returns that plus `exp(logProbs)`, which assumes a `logSoftmax` before
+ * it; through a `logSoftmax` both give the same gradient.)
+ *
+ * Example:
+ *   const logits = randn([50, 2, 20], { requiresGrad: true });
+ *   const loss = ctcLoss(logits.logSoftmax(2), [[1, 2, 3], [4, 4, 0]], [50, 40], [3, 2]);
+ *   loss.backward();
+ */
+export function ctcLoss(
+  logProbs: Tensor,
+  targets: Targets,
+  inputLengths: Lengths,
+  targetLengths: Lengths,
+  opts: CTCLossOptions = {},
+): Tensor {
+  const reduction = opts.reduction ?? 'mean';
+  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
+    throw new NeuroneError(`ctcLoss: reduction must be 'mean', 'sum' or 'none', got ${JSON.stringify(reduction)}`);
+  }
+  if (!(logProbs instanceof Tensor)) throw new DTypeError('ctcLoss: expected logProbs to be a Tensor');
+  if (logProbs.dtype !== 'float32' && logProbs.dtype !== 'float64') {
+    throw new DTypeError(`ctcLoss: logProbs must be float32 or float64, got ${logProbs.dtype}`);
+  }
+  const unbatched = logProbs.ndim === 2;
+  if (logProbs.ndim !== 3 && !unbatched) {
+    throw new ShapeError(`ctcLoss: logProbs must be (T, N, C) or unbatched (T, C), got shape ${fmtShape(logProbs.shape)}`);
+  }
+  const lp = unbatched ? logProbs.unsqueeze(1) : logProbs;
+  const p = checkProblem(lp, targets, inputLengths, targetLengths, opts.blank ?? 0, unbatched);
+  let losses = ctcNll(lp, p, opts.zeroInfinity ?? false);
+  if (reduction === 'sum') return losses.sum();
+  if (reduction === 'mean') {
+    const div = tensor(p.targetLengths.map((l) => Math.max(l, 1)), { dtype: lp.dtype });
+    return losses.div(div).mean();
+  }
+  if (unbatched) losses = losses.reshape([]);
+  return losses;
+}
+
+/** Per-sample negative log-likelihoods (N), with their gradient: one recorded op. */
+function ctcNll(lp: Tensor, p: CTCProblem, zeroInfinity: boolean): Tensor {
+  const { T, N, C, blank, labels, offsets, inputLengths, targetLengths } = p;
+  const x = lp.data;
+  const nll = new Float64Array(N);
+  const alphas: Float64Array[] = [];
+  for (let b = 0; b < N; b++) {
+    const ext = extendedLabels(labels, offsets[b]!, targetLengths[b]!, blank);
+    const alpha = forwardAlpha(x, b, N, C, inputLengths[b]!, ext);
+    alphas.push(alpha);
+    nll[b] = finalNll(alpha, inputLengths[b]!, ext.length);
+  }
+  const out = new Tensor(lp.dtype === 'float64' ? new Float64Array(N) : new Float32Array(N), [N]);
+  for (let b = 0; b < N; b++) out.data[b] = zeroInfinity && nll[b] === Infinity ? 0 : nll[b]!;
+
+  return recordOp('ctcLoss', out, [lp], (g) => {
+    const grad = new Tensor(lp.dtype === 'float64' ? new Float64Array(T * N * C) : new Float32Array(T * N * C), lp.shape);
+    const gd = grad.data;
+    const lcab = new Float64Array(C);
+    for (let b = 0; b < N; b++) {
+      const Tb = inputLengths[b]!;
+      const gb = g.data[b]!;
+      const loss = nll[b]!;
+      if (Tb === 0 || gb === 0 || (zeroInfinity && loss === Infinity)) continue;
+      const ext = extendedLabels(labels, offsets[b]!, targetLengths[b]!, blank);
+      const S = ext.length;
+      const alpha = alphas[b]!;
+      const beta = backwardBeta(x, b, N, C, Tb, ext);
+      for (let t = 0; t < Tb; t++) {
+        // log of sum over positions s labelled c of alpha_t(s) beta_t(s)
+        lcab.fill(-Infinity);
+        for (let s = 0; s < S; s++) {
+          const c = ext[s]!;
+          lcab[c] = logAddExp(lcab[c]!, alpha[t * S + s]! + beta[t * S + s]!);
+        }
+        const base = (t * N + b) * C;
+        // d(-log p)/d lp[t,c] = -exp(lcab[c] - lp[t,c] + nll)
+        for (let c = 0; c < C; c++) gd[base + c] = -gb * Math.exp(lcab[c]! - x[base + c]! + loss);
+      }
+    }
+    return [grad];
+  });
+}
+
+/** The target with blanks around and between its labels: length 2L + 1. */
+function extendedLabels(labels: Int32Array, off: number, L: number, blank: number): Int32Array {
+  const ext = new Int32Array(2 * L + 1).fill(blank);
+  for (let i = 0; i < L; i++) ext[2 * i + 1] = labels[off + i]!;
+  return ext;
+}
+
+/** log alpha (Tb, S): log-probability of the prefixes ending at position s at time t. */
+function forwardAlpha(x: ArrayLike<number>, b: number, N: number, C: number, Tb: number, ext: Int32Array): Float64Array {
+  const S = ext.length;
+  const alpha = new Float64Array(Tb * S).fill(-Infinity);
+  if (Tb === 0) return alpha;
+  const row0 = b * C;
+  alpha[0] = x[row0 + ext[0]!]!;
+  if (S > 1) alpha[1] = x[row0 + ext[1]!]!;
+  for (let t = 1; t < Tb; t++) {
+    const row = (t * N + b) * C;
+    const prev = (t - 1) * S;
+    const cur = t * S;
+    // positions that can still reach the end, and that can be reached by now
+    const lo = Math.max(0, S - 2 * (Tb - t));
+    const hi = Math.min(S, 2 * (t + 1));
+    for (let s = lo; s < hi; s++) {
+      let a = alpha[prev + s]!;
+      if (s >= 1) a = logAddExp(a, alpha[prev + s - 1]!);
+      if (s >= 2 && ext[s] !== ext[s - 2]) a = logAddExp(a, alpha[prev + s - 2]!);
+      alpha[cur + s] = a === -Infinity ? a : a + x[row + ext[s]!]!;
+    }
+  }
+  return alpha;
+}
+
+/** log beta (Tb, S): log-probability of the suffixes from position s at time t (including frame t). */
+function backwardBeta(x: ArrayLike<number>, b: number, N: number, C: number, Tb: number, ext: Int32Array): Float64Array {
+  const S = ext.length;
+  const beta = new Float64Array(Tb * S).fill(-Infinity);
+  const last = (Tb - 1) * S;
+  const rowLast = ((Tb - 1) * N + b) * C;
+  beta[last + S - 1] = x[rowLast + ext[S - 1]!]!;
+  if (S > 1) beta[last + S - 2] = x[rowLast + ext[S - 2]!]!;
+  for (let t = Tb - 2; t >= 0; t--) {
+    const row = (t * N + b) * C;
+    const next = (t + 1) * S;
+    const cur = t * S;
+    const lo = Math.max(0, S - 2 * (Tb - t));
+    const hi = Math.min(S, 2 * (t + 1));
+    for (let s = lo; s < hi; s++) {
+      let v = beta[next + s]!;
+      if (s + 1 < S) v = logAddExp(v, beta[next + s + 1]!);
+      if (s + 2 < S && ext[s] !== ext[s + 2]) v = logAddExp(v, beta[next + s + 2]!);
+      beta[cur + s] = v === -Infinity ? v : v + x[row + ext[s]!]!;
+    }
+  }
+  return beta;
+}
+
+function finalNll(alpha: Float64Array, Tb: number, S: number): number {
+  if (Tb === 0) return S === 1 ? 0 : Infinity;
+  const last = (Tb - 1) * S;
+  const ll = S > 1 ? logAddExp(alpha[last + S - 1]!, alpha[last + S - 2]!) : alpha[last]!;
+  return -ll;
+}
+
+/** Integer values from a lengths argument, or a clear error. */
+export function toIntList(op: string, what: string, v: Lengths | Targets): number[] {
+  let list: number[];
+  if (v instanceof Tensor) list = Array.from(v.data);
+  else if (typeof v === 'number') list = [v];
+  else if (Array.isArray(v)) list = (v as unknown[]).flat(1) as number[];
+  else throw new DTypeError(`${op}: ${what} must be a Tensor or an array of integers, got ${typeof v}`);
+  for (const x of list) {
+    if (typeof x !== 'number' || !Number.isInteger(x)) throw new DTypeError(`${op}: ${what} must hold integers, got ${String(x)}`);
+  }
+  return list;
+}
+
+function checkProblem(lp: Tensor, targets: Targets, il: Lengths, tl: Lengths, blank: number, unbatched: boolean): CTCProblem {
+  const [T, N, C] = lp.shape as [number, number, number];
+  if (!Number.isInteger(blank) || blank < 0 || blank >= C) {
+    throw new IndexError(`ctcLoss: blank must be a class index in 0..${C - 1}, got ${blank}`);
+  }
+  const inputLengths = toIntList('ctcLoss', 'inputLengths', il);
+  const targetLengths = toIntList('ctcLoss', 'targetLengths', tl);
+  if (inputLengths.length !== N) throw new ShapeError(`ctcLoss: expected ${N} input lengths (one per sample), got ${inputLengths.length}`);
+  if (targetLengths.length !== N) throw new ShapeError(`ctcLoss: expected ${N} target lengths (one per sample), got ${targetLengths.length}`);
+  inputLengths.forEach((l, b) => {
+    if (l < 0 || l > T) throw new IndexError(`ctcLoss: input length of sample ${b} must be between 0 and T = ${T}, got ${l}`);
+  });
+  targetLengths.forEach((l, b) => {
+    if (l < 0) throw new IndexError(`ctcLoss: target length of sample ${b} must be non-negative, got ${l}`);
+  });
+  let shape: number[];
+  if (targets instanceof Tensor) {
+    if (targets.dtype !== 'int32') throw new DTypeError(`ctcLoss: targets must be an int32 tensor, got ${targets.dtype}`);
+    shape = [...targets.shape];
+  } else if (Array.isArray(targets)) {
+    const nested = targets.length > 0 && Array.isArray(targets[0]);
+    if (nested) {
+      const rows = targets as readonly (readonly number[])[];
+      const S = rows[0]!.length;
+      if (rows.some((r) => !Array.isArray(r) || r.length !== S)) throw new ShapeError('ctcLoss: padded targets must be rows of one length');
+      shape = [rows.length, S];
+    } else shape = [targets.length];
+  } else {
+    throw new DTypeError(`ctcLoss: targets must be a Tensor or an array of integers, got ${typeof targets}`);
+  }
+  const flat = toIntList('ctcLoss', 'targets', targets);
+  const labels = new Int32Array(targetLengths.reduce((a, b) => a + b, 0));
+  const offsets: number[] = [];
+  const padded = shape.length === 2 || (unbatched && shape.length === 1);
+  if (padded) {
+    const S = shape.length === 2 ? shape[1]! : shape[0]!;
+    const rows = shape.length === 2 ? shape[0]! : 1;
+    if (rows !== N) throw new ShapeError(`ctcLoss: padded targets must have ${N} rows (one per sample), got shape ${fmtShape(shape)}`);
+    let o = 0;
+    targetLengths.forEach((l, b) => {
+      if (l > S) throw new ShapeError(`ctcLoss: target length ${l} of sample ${b} exceeds the padded targets' length S = ${S} (shape ${fmtShape(shape)})`);
+      offsets.push(o);
+      for (let i = 0; i < l; i++) labels[o + i] = flat[b * S + i]!;
+      o += l;
+    });
+  } else if (shape.length === 1) {
+    if (flat.length !== labels.length) {
+      throw new ShapeError(`ctcLoss: concatenated targets must have sum(targetLengths) = ${labels.length} entries, got ${flat.length}`);
+    }
+    let o = 0;
+    for (const l of targetLengths) {
+      offsets.push(o);
+      o += l;
+    }
+    labels.set(flat);
+  } else {
+    throw new ShapeError(`ctcLoss: targets must be padded (N, S) or concatenated 1-D, got shape ${fmtShape(shape)}`);
+  }
+  targetLengths.forEach((l, b) => {
+    for (let i = 0; i < l; i++) {
+      const c = labels[offsets[b]! + i]!;
+      if (c === blank) throw new IndexError(`ctcLoss: target ${b} contains the blank label ${blank} at position ${i}; targets may not contain the blank`);
+      if (c < 0 || c >= C) throw new IndexError(`ctcLoss: target ${b} has class ${c} at position ${i}, outside 0..${C - 1}`);
+    }
+  });
+  return { T, N, C, blank, labels, offsets, inputLengths, targetLengths };
+}

@@ -1,0 +1,227 @@
+// Fused gate math of the LSTM and GRU cells: one pass forward, one pass
+// backward, each recorded as an op (the GEMMs around them are `linearOp`).
+import { DTypeError, ShapeError, Tensor, tanh, relu } from '@neurone/core';
+import { fmtShape, recordOp, zerosOf } from '../util.js';
+import { linearOp } from './linear.js';
+
+function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/**
+ * LSTM gate math from pre-activations `gates` = [i, f, g, o] (PyTorch's order):
+ *   c = σ(f) * cPrev + σ(i) * tanh(g),   h = σ(o) * tanh(c).
+ * Returns [h, c]. Two recorded ops (c from gates and cPrev; h from gates and c)
+ * that share one gradient buffer for `gates`.
+ *
+ * Shape: gates (N, 4H), cPrev (N, H) -> h (N, H), c (N, H)
+ */
+export function lstmGates(gates: Tensor, cPrev: Tensor): [Tensor, Tensor] {
+  const N = gates.shape[0]!;
+  const H = cPrev.shape[1]!;
+  if (gates.ndim !== 2 || cPrev.ndim !== 2 || gates.shape[1] !== 4 * H || cPrev.shape[0] !== N) {
+    throw new ShapeError(`lstmCell: gates ${fmtShape(gates.shape)} and cell state ${fmtShape(cPrev.shape)} do not fit (expected (N, 4H) and (N, H))`);
+  }
+  if (gates.dtype !== cPrev.dtype) throw new DTypeError(`lstmCell: gates are ${gates.dtype} but the cell state is ${cPrev.dtype}`);
+  const dtype = gates.dtype;
+  const G = gates.data;
+  const cp = cPrev.data;
+  // activated gates [i, f, g, o] and tanh(c), kept for the backward pass
+  const act = new Float64Array(N * 4 * H);
+  const tc = new Float64Array(N * H);
+  const c = zerosOf([N, H], dtype);
+  const h = zerosOf([N, H], dtype);
+  const cd = c.data;
+  const hd = h.data;
+  for (let r = 0; r < N; r++) {
+    const gr = r * 4 * H;
+    const sr = r * H;
+    for (let j = 0; j < H; j++) {
+      const i = sigmoid(G[gr + j]!);
+      const f = sigmoid(G[gr + H + j]!);
+      const g = Math.tanh(G[gr + 2 * H + j]!);
+      const o = sigmoid(G[gr + 3 * H + j]!);
+      act[gr + j] = i;
+      act[gr + H + j] = f;
+      act[gr + 2 * H + j] = g;
+      act[gr + 3 * H + j] = o;
+      const cv = f * cp[sr + j]! + i * g;
+      cd[sr + j] = cv;
+      const t = Math.tanh(cd[sr + j]!);
+      tc[sr + j] = t;
+      hd[sr + j] = o * t;
+    }
+  }
+  // the h op runs its backward first (h depends on c): it leaves dG_o here for the c op
+  let pending: Tensor | null = null;
+  const cOut = recordOp('lstmCell', c, [gates, cPrev], (gc) => {
+    const dG = pending ?? zerosOf([N, 4 * H], dtype);
+    pending = null;
+    const dcPrev = cPrev.requiresGrad ? zerosOf([N, H], dtype) : null;
+    const dg = dG.data;
+    const gcd = gc.data;
+    for (let r = 0; r < N; r++) {
+      const gr = r * 4 * H;
+      const sr = r * H;
+      for (let j = 0; j < H; j++) {
+        const dc = gcd[sr + j]!;
+        const i = act[gr + j]!;
+        const f = act[gr + H + j]!;
+        const g = act[gr + 2 * H + j]!;
+        dg[gr + j] = dc * g * i * (1 - i);
+        dg[gr + H + j] = dc * cp[sr + j]! * f * (1 - f);
+        dg[gr + 2 * H + j] = dc * i * (1 - g * g);
+        if (dcPrev !== null) dcPrev.data[sr + j] = dc * f;
+      }
+    }
+    return [gates.requiresGrad ? dG : null, dcPrev];
+  });
+  const hOut = recordOp('lstmCell', h, [gates, cOut], (gh) => {
+    const dG = zerosOf([N, 4 * H], dtype);
+    const dc = zerosOf([N, H], dtype);
+    const dg = dG.data;
+    const ghd = gh.data;
+    for (let r = 0; r < N; r++) {
+      const gr = r * 4 * H;
+      const sr = r * H;
+      for (let j = 0; j < H; j++) {
+        const o = act[gr + 3 * H + j]!;
+        const t = tc[sr + j]!;
+        const v = ghd[sr + j]!;
+        dg[gr + 3 * H + j] = v * t * o * (1 - o);
+        dc.data[sr + j] = v * o * (1 - t * t);
+      }
+    }
+    pending = dG;
+    return [null, dc];
+  });
+  return [hOut, cOut];
+}
+
+/**
+ * GRU gate math (PyTorch's: reset gate applied after the hidden matmul):
+ *   r = σ(gi_r + gh_r), z = σ(gi_z + gh_z), n = tanh(gi_n + r * gh_n),
+ *   h = (1 - z) * n + z * hPrev
+ * where gi = x W_ih^T + b_ih and gh = hPrev W_hh^T + b_hh, both [r, z, n].
+ *
+ * Shape: gi (N, 3H), gh (N, 3H), hPrev (N, H) -> (N, H)
+ */
+export function gruGates(gi: Tensor, gh: Tensor, hPrev: Tensor): Tensor {
+  const N = hPrev.shape[0]!;
+  const H = hPrev.shape[1]!;
+  for (const [name, t] of [['input gates', gi], ['hidden gates', gh]] as const) {
+    if (t.ndim !== 2 || t.shape[0] !== N || t.shape[1] !== 3 * H) {
+      throw new ShapeError(`gruCell: ${name} ${fmtShape(t.shape)} do not fit the hidden state ${fmtShape(hPrev.shape)} (expected [${N},${3 * H}])`);
+    }
+    if (t.dtype !== hPrev.dtype) throw new DTypeError(`gruCell: ${name} are ${t.dtype} but the hidden state is ${hPrev.dtype}`);
+  }
+  const dtype = hPrev.dtype;
+  const a = gi.data;
+  const b = gh.data;
+  const hp = hPrev.data;
+  const act = new Float64Array(N * 3 * H); // r, z, n
+  const h = zerosOf([N, H], dtype);
+  const hd = h.data;
+  for (let row = 0; row < N; row++) {
+    const gr = row * 3 * H;
+    const sr = row * H;
+    for (let j = 0; j < H; j++) {
+      const r = sigmoid(a[gr + j]! + b[gr + j]!);
+      const z = sigmoid(a[gr + H + j]! + b[gr + H + j]!);
+      const n = Math.tanh(a[gr + 2 * H + j]! + r * b[gr + 2 * H + j]!);
+      act[gr + j] = r;
+      act[gr + H + j] = z;
+      act[gr + 2 * H + j] = n;
+      hd[sr + j] = (1 - z) * n + z * hp[sr + j]!;
+    }
+  }
+  return recordOp('gruCell', h, [gi, gh, hPrev], (g) => {
+    const dgi = zerosOf([N, 3 * H], dtype);
+    const dgh = zerosOf([N, 3 * H], dtype);
+    const dh = hPrev.requiresGrad ? zerosOf([N, H], dtype) : null;
+    const da = dgi.data;
+    const db = dgh.data;
+    const gd = g.data;
+    for (let row = 0; row < N; row++) {
+      const gr = row * 3 * H;
+      const sr = row * H;
+      for (let j = 0; j < H; j++) {
+        const v = gd[sr + j]!;
+        const r = act[gr + j]!;
+        const z = act[gr + H + j]!;
+        const n = act[gr + 2 * H + j]!;
+        const dn = v * (1 - z) * (1 - n * n);
+        const dz = v * (hp[sr + j]! - n) * z * (1 - z);
+        const dr = dn * b[gr + 2 * H + j]! * r * (1 - r);
+        da[gr + j] = dr;
+        db[gr + j] = dr;
+        da[gr + H + j] = dz;
+        db[gr + H + j] = dz;
+        da[gr + 2 * H + j] = dn;
+        db[gr + 2 * H + j] = dn * r;
+        if (dh !== null) dh.data[sr + j] = v * z;
+      }
+    }
+    return [dgi, dgh, dh];
+  });
+}
+
+/** Weights of one cell (or one layer and direction). Biases may be absent. */
+export interface CellWeights {
+  weightIh: Tensor;
+  weightHh: Tensor;
+  biasIh?: Tensor | null;
+  biasHh?: Tensor | null;
+}
+
+function checkCell(op: string, x: Tensor, h: Tensor, w: CellWeights, gates: number): void {
+  const H = w.weightHh.shape[1]!;
+  if (x.ndim !== 2 || h.ndim !== 2 || x.shape[0] !== h.shape[0]) {
+    throw new ShapeError(`${op}: input ${fmtShape(x.shape)} and hidden state ${fmtShape(h.shape)} must be (N, input_size) and (N, hidden_size)`);
+  }
+  if (x.shape[1] !== w.weightIh.shape[1]) {
+    throw new ShapeError(`${op}: input has ${x.shape[1]} features, weight_ih ${fmtShape(w.weightIh.shape)} expects ${w.weightIh.shape[1]}`);
+  }
+  if (h.shape[1] !== H || w.weightHh.shape[0] !== gates * H) {
+    throw new ShapeError(`${op}: hidden state ${fmtShape(h.shape)} does not fit weight_hh ${fmtShape(w.weightHh.shape)}`);
+  }
+}
+
+/**
+ * One LSTM step (torch.nn.LSTMCell's maths). Returns [h', c'].
+ *
+ * Shape: x (N, I), h and c (N, H), weightIh (4H, I), weightHh (4H, H), biases (4H) -> (N, H) twice
+ */
+export function lstmCell(x: Tensor, state: readonly [Tensor, Tensor], w: CellWeights): [Tensor, Tensor] {
+  const [h, c] = state;
+  checkCell('lstmCell', x, h, w, 4);
+  const xp = linearOp(x, w.weightIh, { bias: w.biasIh });
+  const gates = linearOp(h, w.weightHh, { bias: w.biasHh, addend: xp });
+  return lstmGates(gates, c);
+}
+
+/**
+ * One GRU step (torch.nn.GRUCell's maths).
+ *
+ * Shape: x (N, I), h (N, H), weightIh (3H, I), weightHh (3H, H), biases (3H) -> (N, H)
+ */
+export function gruCell(x: Tensor, h: Tensor, w: CellWeights): Tensor {
+  checkCell('gruCell', x, h, w, 3);
+  const gi = linearOp(x, w.weightIh, { bias: w.biasIh });
+  const gh = linearOp(h, w.weightHh, { bias: w.biasHh });
+  return gruGates(gi, gh, h);
+}
+
+/**
+ * One Elman RNN step: h' = act(x W_ih^T + b_ih + h W_hh^T + b_hh), act tanh or relu.
+ *
+ * Shape: x (N, I), h (N, H), weightIh (H, I), weightHh (H, H), biases (H) -> (N, H)
+ */
+export function rnnCell(x: Tensor, h: Tensor, w: CellWeights, nonlinearity: 'tanh' | 'relu' = 'tanh'): Tensor {
+  checkCell('rnnCell', x, h, w, 1);
+  const xp = linearOp(x, w.weightIh, { bias: w.biasIh });
+  const pre = linearOp(h, w.weightHh, { bias: w.biasHh, addend: xp });
+  return nonlinearity === 'relu' ? relu(pre) : tanh(pre);
+}

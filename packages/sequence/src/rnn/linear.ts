@@ -1,0 +1,92 @@
+// x @ W^T (+ bias) (+ addend) as one recorded op, with every GEMM (forward and
+// backward) done by the backend's matmul kernel on W as stored: no transposed copies.
+import { DTypeError, ShapeError, Tensor, getBackend } from '@neurone/core';
+import { fmtShape, recordOp, zerosOf } from '../util.js';
+import type { SharedGrad } from './shared.js';
+
+export interface LinearOpOptions {
+  bias?: Tensor | null;
+  /** A tensor of the output's shape added to the result (e.g. a precomputed input projection). */
+  addend?: Tensor | null;
+  /** When `w` is this SharedGrad's anchor, dW is accumulated into its buffer. */
+  wShared?: SharedGrad;
+  /** When `bias` is this SharedGrad's anchor, db is accumulated into its buffer. */
+  bShared?: SharedGrad;
+}
+
+/**
+ * out = x @ w^T + bias + addend.
+ *
+ * Shape: x (R, I), w (O, I), bias (O), addend (R, O) -> (R, O)
+ */
+export function linearOp(x: Tensor, w: Tensor, opts: LinearOpOptions = {}): Tensor {
+  const bias = opts.bias ?? null;
+  const addend = opts.addend ?? null;
+  const R = x.shape[0]!;
+  const I = x.shape[1]!;
+  const O = w.shape[0]!;
+  if (x.ndim !== 2 || w.ndim !== 2 || w.shape[1] !== I) {
+    throw new ShapeError(`linear: cannot multiply input ${fmtShape(x.shape)} by the transpose of weight ${fmtShape(w.shape)}`);
+  }
+  if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== O)) {
+    throw new ShapeError(`linear: bias must have shape [${O}], got ${fmtShape(bias.shape)}`);
+  }
+  if (addend !== null && (addend.shape[0] !== R || addend.shape[1] !== O)) {
+    throw new ShapeError(`linear: addend must have shape [${R},${O}], got ${fmtShape(addend.shape)}`);
+  }
+  const dtype = x.dtype;
+  for (const t of [w, bias, addend]) {
+    if (t !== null && t.dtype !== dtype) throw new DTypeError(`linear: expected all operands to be ${dtype}, got ${t.dtype}`);
+  }
+  const be = getBackend();
+  const out = zerosOf([R, O], dtype);
+  if (addend !== null) out.data.set(addend.data);
+  if (bias !== null) {
+    if (addend === null) be.broadcastTo(bias.data, bias.shape, out.data, [R, O]);
+    else {
+      const od = out.data;
+      const bd = bias.data;
+      for (let r = 0; r < R; r++) for (let j = 0; j < O; j++) od[r * O + j]! += bd[j]!;
+    }
+  }
+  be.matmul(x.data, w.data, out.data, {
+    batch: 1, m: R, n: O, k: I, transA: false, transB: true, strideA: 0, strideB: 0,
+    accumulate: addend !== null || bias !== null,
+  });
+  const inputs = [x, w];
+  if (bias !== null) inputs.push(bias);
+  if (addend !== null) inputs.push(addend);
+  return recordOp('linear', out, inputs, (g) => {
+    let dx: Tensor | null = null;
+    let dw: Tensor | null = null;
+    let db: Tensor | null = null;
+    if (x.requiresGrad) {
+      // dx = g @ W
+      dx = zerosOf([R, I], dtype);
+      be.matmul(g.data, w.data, dx.data, { batch: 1, m: R, n: I, k: O, transA: false, transB: false, strideA: 0, strideB: 0, accumulate: false });
+    }
+    if (w.requiresGrad) {
+      // dW = g^T @ x
+      let first = true;
+      let buf: Tensor;
+      if (opts.wShared) [buf, first] = opts.wShared.take();
+      else buf = zerosOf([O, I], dtype);
+      be.matmul(g.data, x.data, buf.data, { batch: 1, m: O, n: I, k: R, transA: true, transB: false, strideA: 0, strideB: 0, accumulate: true });
+      dw = first ? buf : null;
+    }
+    if (bias !== null && bias.requiresGrad) {
+      const colSum = be.alloc(dtype, O);
+      be.reduce('sum', g.data, 1, R, O, colSum);
+      let first = true;
+      let buf: Tensor;
+      if (opts.bShared) [buf, first] = opts.bShared.take();
+      else buf = zerosOf([O], dtype);
+      for (let j = 0; j < O; j++) buf.data[j]! += colSum[j]!;
+      db = first ? buf : null;
+    }
+    const grads = [dx, dw];
+    if (bias !== null) grads.push(db);
+    if (addend !== null) grads.push(g);
+    return grads;
+  });
+}
