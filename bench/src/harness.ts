@@ -192,7 +192,7 @@ export async function measure(w: Workload, ctx: Context): Promise<Partial<Record
   }
 
   for (const r of runners) {
-    cells[r.impl] = { status: 'ok', ms: median(r.samples), samples: r.samples, stepsPerRound: r.stepsPerRound };
+    cells[r.impl] = { status: 'ok', ms: median(r.samples), minMs: Math.min(...r.samples), samples: r.samples, stepsPerRound: r.stepsPerRound };
     await r.dispose();
   }
   return cells;

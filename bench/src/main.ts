@@ -99,6 +99,7 @@ async function main(): Promise<void> {
   if (selected.length === 0 && !runMemory) fail(`--only ${opts.only}: no row matches (see --list)`);
 
   const started = Date.now();
+  const loadAtStart = os.loadavg()[0]!;
   const neurone = await loadNeurone();
   if (opts.backend) neurone.core.setBackend(opts.backend);
   const neuroneBackend = neurone.core.getBackend().name;
@@ -169,7 +170,13 @@ async function main(): Promise<void> {
     log(renderMemory(memory));
   }
 
-  const table = renderTable(rows, memory, peers);
+  const cores = os.cpus().length;
+  const load = Math.max(loadAtStart, os.loadavg()[0]!);
+  const busy = load > cores
+    ? `\nwarning: the machine was busy (1-minute load ${load.toFixed(1)} on ${cores} cores): every time is inflated, and PyTorch's ` +
+      `OpenMP threads, which spin while waiting, suffer most (its column then flatters the "vs torch" ratios); rerun on a quiet machine.`
+    : '';
+  const table = renderTable(rows, memory, peers) + busy;
   process.stdout.write('\n' + table + '\n');
 
   mkdirSync(opts.out, { recursive: true });
@@ -179,7 +186,7 @@ async function main(): Promise<void> {
     mode: opts.quick ? 'quick' : 'full',
     only: opts.only?.source ?? null,
     settings,
-    machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, loadavgAtEnd: os.loadavg(), node: process.version, platform: `${process.platform}-${process.arch}` },
+    machine: { cpu: os.cpus()[0]?.model, cores, load1AtStart: loadAtStart, loadavgAtEnd: os.loadavg(), node: process.version, platform: `${process.platform}-${process.arch}` },
     neurone: { backend: neuroneBackend, domainPackages: { vision: !!neurone.vision, sequence: !!neurone.sequence, generative: !!neurone.generative } },
     tfjs: tfInfo,
     torch: torchInfo ?? (torchNote ? { unavailable: torchNote } : null),
@@ -190,7 +197,7 @@ async function main(): Promise<void> {
   writeFileSync(jsonPath, JSON.stringify({ meta, rows, memory, table }, null, 1) + '\n');
   const pngPath = join(opts.out, 'latest.png');
   const subtitle = `${meta.date.slice(0, 16)}Z, ${meta.mode} run, node ${process.version}, neurone backend ${neuroneBackend}` +
-    `${tfInfo ? `, tfjs ${tfInfo.version}` : ''}${torchInfo ? `, PyTorch ${torchInfo.torch} (${torchInfo.threads} threads)` : ''}, ${meta.machine.cores} cores`;
+    `${tfInfo ? `, tfjs ${tfInfo.version}` : ''}${torchInfo ? `, PyTorch ${torchInfo.torch} (${torchInfo.threads} threads)` : ''}, ${cores} cores, load ${load.toFixed(1)}`;
   const drawn = rows.length > 0 && (await writeChart(pngPath, rows, peers, subtitle));
   log(`\nwrote ${jsonPath}${drawn ? ` and ${pngPath}` : ''} in ${meta.seconds.toFixed(0)} s`);
 }

@@ -92,10 +92,7 @@ export function fnPaths(name: string, ...packages: Array<'vision' | 'sequence' |
 }
 
 /** Gradient clipping by global norm, wherever it is exported (PyTorch: torch.nn.utils.clip_grad_norm_). */
-export const CLIP_GRAD_NORM = [
-  'core.optim.clipGradNorm', 'core.optim.clipGradNorm_', 'core.nn.utils.clipGradNorm', 'core.nn.utils.clipGradNorm_',
-  'core.clipGradNorm', 'core.clipGradNorm_',
-];
+export const CLIP_GRAD_NORM = ['core.nn.utils.clipGradNorm_', 'core.optim.clipGradNorm_', 'core.nn.utils.clipGradNorm', 'core.optim.clipGradNorm'];
 
 /** The first of `paths` that exists, or undefined. */
 export function lookupFirst(env: NeuroneEnv, paths: string[]): any {

@@ -77,6 +77,8 @@ export interface Cell {
   status: 'ok' | 'skipped' | 'cannot' | 'none' | 'error';
   /** Median ms per step over the measured rounds. */
   ms?: number;
+  /** Fastest round (ms per step): less sensitive to a busy machine than the median. */
+  minMs?: number;
   /** Every measured round (ms per step). */
   samples?: number[];
   /** Steps per round. */

@@ -9,5 +9,7 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   platform: 'node',
+  // import.meta.url in the CJS build (mnist.ts loads the mnist package with createRequire)
+  shims: true,
   external: ['@neurone/core', '@napi-rs/canvas', 'mnist'],
 });

@@ -28,7 +28,7 @@ export const workloads: Workload[] = [
         Conv2d: layerPaths('Conv2d', 'vision'),
         ConvTranspose2d: layerPaths('ConvTranspose2d', 'vision'),
         BatchNorm2d: layerPaths('BatchNorm2d', 'vision'),
-        bceWithLogits: 'core.F.binaryCrossEntropyWithLogits',
+        bceWithLogits: ['core.F.bceWithLogitsLoss', 'core.F.binaryCrossEntropyWithLogits'],
         Adam: 'core.optim.Adam',
       });
       const { core } = env;

@@ -19,7 +19,7 @@ export const workloads: Workload[] = [
     neurone(env) {
       const { Linear, bce, Adam } = need(env, {
         Linear: 'core.nn.Linear',
-        bce: 'core.F.binaryCrossEntropy',
+        bce: ['core.F.bceLoss', 'core.F.binaryCrossEntropy'],
         Adam: 'core.optim.Adam',
       });
       const { core } = env;

@@ -1,7 +1,7 @@
 // Tensor factories: from data, constants, ranges and seeded random numbers.
 import { type DType, type TypedArray, allocArray, dtypeOfArray, isDType, isFloating } from './dtype.js';
 import { DTypeError, ShapeError, fmtShape } from './errors.js';
-import { defaultGenerator, type Generator } from './random.js';
+import { Generator as GeneratorClass, defaultGenerator, type Generator } from './random.js';
 import { checkShape, describe, sizeOf } from './shape.js';
 import { Tensor } from './tensor.js';
 import { getBackend } from './backend/index.js';
@@ -175,12 +175,24 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
 
 /** Identity matrix (n, m). */
 export function eye(n: number, m = n, opts: TensorOptions = {}): Tensor {
+  if (!Number.isInteger(n) || !Number.isInteger(m) || n < 0 || m < 0) {
+    throw new ShapeError(`eye: n and m must be non-negative integers, got ${describe(n)} and ${describe(m)}`);
+  }
   return make('eye', [n, m], opts, (d) => {
     for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
   });
 }
 
+/** Throws unless `opts` is an object whose generator, if any, is a Generator. */
+function checkRandomOpts(op: string, opts: RandomOptions): void {
+  if (opts === null || typeof opts !== 'object') throw new DTypeError(`${op}: options must be an object, got ${describe(opts)}`);
+  if (opts.generator !== undefined && !(opts.generator instanceof GeneratorClass)) {
+    throw new DTypeError(`${op}: generator must be a Generator, got ${describe(opts.generator)}`);
+  }
+}
+
 function randomFloat(op: string, shape: readonly number[], opts: RandomOptions, sample: (g: Generator) => number): Tensor {
+  checkRandomOpts(op, opts);
   const dtype = opts.dtype ?? 'float32';
   if (!isFloating(dtype)) throw new DTypeError(`${op}: expects a floating dtype, got ${dtype}`);
   const g = opts.generator ?? defaultGenerator;
@@ -213,6 +225,7 @@ export function normal(shape: readonly number[], mean: number, std: number, opts
 export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
   if (!Number.isInteger(low) || !Number.isInteger(high)) throw new ShapeError(`randint: low and high must be integers, got ${describe(low)} and ${describe(high)}`);
   if (!(high > low)) throw new ShapeError(`randint: high (${high}) must be greater than low (${low})`);
+  checkRandomOpts('randint', opts);
   const g = opts.generator ?? defaultGenerator;
   return make('randint', shape, { dtype: 'int32', ...opts }, (d) => {
     for (let i = 0; i < d.length; i++) d[i] = g.int(low, high);
@@ -222,6 +235,8 @@ export function randint(low: number, high: number, shape: readonly number[], opt
 /** A random permutation of 0..n-1 (int32). */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new ShapeError(`randperm: n must be a non-negative integer, got ${describe(n)}`);
+  checkRandomOpts('randperm', opts);
+  checkShape('randperm', [n]);
   const g = opts.generator ?? defaultGenerator;
   const p = g.permutation(n);
   return make('randperm', [n], { dtype: 'int32', ...opts }, (d) => d.set(p));

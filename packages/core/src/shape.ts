@@ -62,7 +62,8 @@ export function checkShape(op: string, shape: Shape): void {
   }
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
-      throw new ShapeError(`${op}: invalid shape ${fmtShape(shape)}: every dimension must be a non-negative integer`);
+      const shown = `[${shape.map((x: unknown) => (typeof x === 'number' ? String(x) : describe(x))).join(',')}]`;
+      throw new ShapeError(`${op}: invalid shape ${shown}: every dimension must be a non-negative integer`);
     }
   }
   checkSize(op, shape);

@@ -8,12 +8,15 @@ import { describe, requireFloatTensor, requireProbability } from './util.js';
  *   (Vincent et al.'s masking noise);
  * - gaussian: N(0, std²) noise is added, then clipped to `clip` (default
  *   [0, 1], null for none);
- * - saltAndPepper: each element is set to 0 or 1 (even odds) with probability `p`.
+ * - saltAndPepper: each element is set to 0 or 1 (even odds) with probability `p`;
+ * - patch: in each image (N, …, H, W) a random size × size square (every
+ *   channel) is set to `value` (default 0): practice for inpainting.
  */
 export type Corruption =
   | { kind: 'masking'; p: number; value?: number }
   | { kind: 'gaussian'; std: number; clip?: readonly [number, number] | null }
-  | { kind: 'saltAndPepper'; p: number };
+  | { kind: 'saltAndPepper'; p: number }
+  | { kind: 'patch'; size: number; value?: number };
 
 export interface CorruptOptions {
   /** Source of the noise (default: core's seeded default generator). */
@@ -64,8 +67,28 @@ export function corrupt(x: Tensor, corruption: Corruption, opts: CorruptOptions 
         }
         break;
       }
+      case 'patch': {
+        const size = corruption.size;
+        if (x.ndim < 3) throw new NeuroneError(`${op}: patch corruption needs images (N, …, H, W), got ${describe(x)}`);
+        const [H, W] = x.shape.slice(-2) as [number, number];
+        if (!Number.isInteger(size) || size < 1 || size > Math.min(H, W)) {
+          throw new NeuroneError(`${op}: patch size must be an integer in 1..${Math.min(H, W)}, got ${describe(size)}`);
+        }
+        const value = corruption.value ?? 0;
+        const n = x.shape[0]!;
+        const planes = x.size / (n * H * W);
+        for (let i = 0; i < n; i++) {
+          const y0 = g.int(0, H - size + 1);
+          const x0 = g.int(0, W - size + 1);
+          for (let c = 0; c < planes; c++) {
+            const base = (i * planes + c) * H * W;
+            for (let y = y0; y < y0 + size; y++) d.fill(value, base + y * W + x0, base + y * W + x0 + size);
+          }
+        }
+        break;
+      }
       default:
-        throw new NeuroneError(`${op}: kind must be 'masking', 'gaussian' or 'saltAndPepper', got ${describe((corruption as { kind: unknown }).kind)}`);
+        throw new NeuroneError(`${op}: kind must be 'masking', 'gaussian', 'saltAndPepper' or 'patch', got ${describe((corruption as { kind: unknown }).kind)}`);
     }
     return out;
   });

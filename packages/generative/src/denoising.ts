@@ -21,7 +21,8 @@ export interface DenoisingAutoencoderOptions extends AutoencoderOptions {
  *
  * Args:
  *   encoder, decoder: as `Autoencoder`.
- *   opts.corruption: { kind: 'masking', p } | { kind: 'gaussian', std, clip? } | { kind: 'saltAndPepper', p }.
+ *   opts.corruption: { kind: 'masking', p } | { kind: 'gaussian', std, clip? } | { kind: 'saltAndPepper', p }
+ *     | { kind: 'patch', size }.
  *   opts.seed / opts.noiseGenerator: the noise stream (the same seed gives the same noise).
  *   opts.codeDropout, opts.generator: as `Autoencoder`.
  *
@@ -41,7 +42,8 @@ export class DenoisingAutoencoder extends Autoencoder {
     this.corruption = opts.corruption ?? { kind: 'masking', p: 0.3 };
     this.noiseGenerator = opts.noiseGenerator ?? new Generator(opts.seed ?? 0);
     // fail now rather than at the first training step
-    corrupt(new Tensor(new Float32Array(1), [1]), this.corruption, { generator: new Generator(0) });
+    const probe = this.corruption.kind === 'patch' ? new Tensor(new Float32Array(this.corruption.size ** 2), [1, 1, this.corruption.size, this.corruption.size]) : new Tensor(new Float32Array(1), [1]);
+    corrupt(probe, this.corruption, { generator: new Generator(0) });
   }
 
   /** A corrupted copy of `x`, drawn from this model's noise stream. */
@@ -56,7 +58,7 @@ export class DenoisingAutoencoder extends Autoencoder {
 
   override extraRepr(): string {
     const c = this.corruption;
-    const params = c.kind === 'gaussian' ? `std=${c.std}` : `p=${c.p}`;
+    const params = c.kind === 'gaussian' ? `std=${c.std}` : c.kind === 'patch' ? `size=${c.size}` : `p=${c.p}`;
     return `corruption=${c.kind}(${params})`;
   }
 }

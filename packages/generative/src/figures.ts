@@ -11,6 +11,26 @@ export interface GridOptions {
   padding?: number;
   /** Value of the padding, in [0, 1] (default 0.5: grey lines between black-background digits). */
   padValue?: number;
+  /** Integer magnification of the whole grid, nearest neighbour (default 1). */
+  scale?: number;
+}
+
+/** Nearest-neighbour magnification of an image (C, H, W) by an integer factor. */
+function upscale(op: string, img: Tensor, scale: number | undefined): Tensor {
+  const s = scale ?? 1;
+  if (!Number.isInteger(s) || s < 1) throw new NeuroneError(`${op}: scale must be a positive integer, got ${describe(s)}`);
+  if (s === 1) return img;
+  const [C, H, W] = img.shape as [number, number, number];
+  const out = new Float32Array(C * H * s * W * s);
+  const d = img.data;
+  for (let c = 0; c < C; c++) {
+    for (let y = 0; y < H * s; y++) {
+      const row = (c * H + Math.floor(y / s)) * W;
+      const o = (c * H * s + y) * W * s;
+      for (let x = 0; x < W * s; x++) out[o + x] = d[row + Math.floor(x / s)]!;
+    }
+  }
+  return new Tensor(out, [C, H * s, W * s]);
 }
 
 /** Images as a batch (N, C, H, W): (N, H, W) gains a channel, and values are mapped from `range` to [0, 1]. */
@@ -48,7 +68,7 @@ export function rowsGrid(rows: readonly Tensor[], opts: GridOptions = {}): Tenso
     }
   }
   const same = noGrad(() => cat(imgs.map((t) => (t.shape[1] === C ? t : cat(new Array<Tensor>(C).fill(t), 1))), 0));
-  return imageGrid(same, { nrow: n, padding: opts.padding ?? 2, padValue: opts.padValue ?? 0.5 });
+  return upscale(op, imageGrid(same, { nrow: n, padding: opts.padding ?? 2, padValue: opts.padValue ?? 0.5 }), opts.scale);
 }
 
 /**
@@ -58,13 +78,14 @@ export function rowsGrid(rows: readonly Tensor[], opts: GridOptions = {}): Tenso
  */
 export function samplesGrid(samples: Tensor, opts: GridOptions & { nrow?: number } = {}): Tensor {
   const imgs = asImages('samplesGrid', samples, opts.range ?? [0, 1]);
-  return imageGrid(imgs, { nrow: opts.nrow ?? Math.ceil(Math.sqrt(imgs.shape[0]!)), padding: opts.padding ?? 2, padValue: opts.padValue ?? 0.5 });
+  const grid = imageGrid(imgs, { nrow: opts.nrow ?? Math.ceil(Math.sqrt(imgs.shape[0]!)), padding: opts.padding ?? 2, padValue: opts.padValue ?? 0.5 });
+  return upscale('samplesGrid', grid, opts.scale);
 }
 
 /**
- * Originals over their reconstructions, in pairs of rows of `nrow` images
- * (and a third row with `inputs` when the model saw something else, e.g.
- * noisy images for a denoising autoencoder: inputs, outputs, clean).
+ * Originals over their reconstructions, in pairs of rows of `nrow` images;
+ * with `inputs` (what the model saw when it differs, e.g. noisy images for a
+ * denoising autoencoder) in triples: original, input, output.
  *
  * Example:
  *   await savePng(reconstructionGrid(x, ae.reconstruct(x), { inputs: noisy }), 'out/denoising.png');
@@ -122,4 +143,75 @@ export function inpaintingGrid(original: Tensor, mask: Tensor, filled: Tensor, o
 /** Writes an image tensor (C, H, W) in [0, 1] to a PNG file (directories created, written atomically). */
 export async function savePng(image: Tensor, path: string): Promise<void> {
   await saveImage(image, path);
+}
+
+const PALETTE: Array<[number, number, number]> = [
+  [0.85, 0.2, 0.15], [0.15, 0.4, 0.85], [0.2, 0.65, 0.25], [0.9, 0.6, 0.1], [0.55, 0.3, 0.75],
+];
+
+export interface LineChartOptions {
+  /** Pixels (default 480 x 240). */
+  width?: number;
+  height?: number;
+  /** Moving average over this many points before drawing (default 1: none). */
+  smooth?: number;
+}
+
+/**
+ * A bare line chart (no text) of a few series against their index, for loss
+ * curves: white background, a grey frame and a grey line at y = 0 when in
+ * range; series in red, blue, green, orange, purple, in order.
+ *
+ * Shape: series × (n values) -> (3, height, width)
+ *
+ * Example:
+ *   await savePng(lineChart([logs.map((l) => l.lossD), logs.map((l) => l.lossG)], { smooth: 20 }), 'out/losses.png');
+ */
+export function lineChart(series: ReadonlyArray<readonly number[]>, opts: LineChartOptions = {}): Tensor {
+  const W = opts.width ?? 480;
+  const H = opts.height ?? 240;
+  if (!Array.isArray(series) || series.length === 0 || series.some((s) => !Array.isArray(s) || s.length === 0)) {
+    throw new NeuroneError(`lineChart: expected a non-empty array of non-empty number arrays, got ${describe(series)}`);
+  }
+  const k = Math.max(1, Math.floor(opts.smooth ?? 1));
+  const smoothed = series.map((s) => s.map((_: number, i: number) => {
+    const lo = Math.max(0, i - k + 1);
+    let acc = 0;
+    for (let j = lo; j <= i; j++) acc += s[j]!;
+    return acc / (i - lo + 1);
+  }));
+  const finite = smoothed.flat().filter(Number.isFinite);
+  let lo = Math.min(...finite);
+  let hi = Math.max(...finite);
+  if (!(hi > lo)) [lo, hi] = [lo - 1, hi + 1];
+  const pad = 6;
+  const img = new Float32Array(3 * W * H).fill(1);
+  const put = (x: number, y: number, c: readonly number[]) => {
+    if (x < 0 || y < 0 || x >= W || y >= H) return;
+    for (let ch = 0; ch < 3; ch++) img[ch * W * H + y * W + x] = c[ch]!;
+  };
+  const grey = [0.6, 0.6, 0.6];
+  for (let x = 0; x < W; x++) {
+    put(x, 0, grey);
+    put(x, H - 1, grey);
+  }
+  for (let y = 0; y < H; y++) {
+    put(0, y, grey);
+    put(W - 1, y, grey);
+  }
+  const py = (v: number) => Math.round(H - pad - ((v - lo) / (hi - lo)) * (H - 2 * pad));
+  if (lo < 0 && hi > 0) for (let x = 0; x < W; x += 2) put(x, py(0), grey);
+  smoothed.forEach((s, si) => {
+    const colour = PALETTE[si % PALETTE.length]!;
+    const px = (i: number) => Math.round(pad + (s.length === 1 ? 0 : (i / (s.length - 1)) * (W - 2 * pad)));
+    for (let i = 0; i + 1 < Math.max(2, s.length); i++) {
+      const a = s[i]!;
+      const b = s[Math.min(i + 1, s.length - 1)]!;
+      if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+      const [x0, y0, x1, y1] = [px(i), py(a), px(Math.min(i + 1, s.length - 1)), py(b)];
+      const steps = Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0), 1);
+      for (let t = 0; t <= steps; t++) put(Math.round(x0 + ((x1 - x0) * t) / steps), Math.round(y0 + ((y1 - y0) * t) / steps), colour);
+    }
+  });
+  return new Tensor(img, [3, H, W]);
 }

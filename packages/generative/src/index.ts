@@ -3,7 +3,7 @@
  * stacked with greedy layer-wise pre-training), variational autoencoders,
  * GANs (a trainer with the non-saturating and minimax losses, a DCGAN pair for
  * 28x28 images), adversarial autoencoders, latent interpolation, inpainting,
- * and PNG grids of what they do.
+ * colorization, and PNG grids of what they do.
  *
  * Example:
  *   import { denseVAE, savePng, samplesGrid } from '@neurone/generative';
@@ -40,5 +40,7 @@ export {
   type MiniBatchOptions, type LossSpec, type TrainAutoencoderOptions, type TrainClassifierOptions,
 } from './train.js';
 export {
-  rowsGrid, samplesGrid, reconstructionGrid, interpolationGrid, inpaintingGrid, savePng, type GridOptions,
+  rowsGrid, samplesGrid, reconstructionGrid, interpolationGrid, inpaintingGrid, lineChart, savePng, type GridOptions, type LineChartOptions,
 } from './figures.js';
+export { DCGANGenerator, DCGANDiscriminator, dcganInit, type DCGANOptions } from './dcgan.js';
+export { ColorizationNet, coloredShapes, toGrayscale, type ColorizationNetOptions, type ColoredShapesOptions } from './colorization.js';

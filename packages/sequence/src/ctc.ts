@@ -1,7 +1,7 @@
 // Connectionist temporal classification loss (Graves et al. 2006): a fused op
 // whose forward (alpha recursion) and backward (beta recursion) sit side by side.
 import { DTypeError, IndexError, NeuroneError, ShapeError, Tensor, tensor } from '@neurone/core';
-import { fmtShape, logAddExp, recordOp } from './util.js';
+import { clampedExp, fmtShape, logAddExp, recordOp } from './util.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -122,15 +122,18 @@ function ctcNll(lp: Tensor, p: CTCProblem, zeroInfinity: boolean): Tensor {
       const alpha = alphas[b]!;
       const beta = backwardBeta(x, b, N, C, Tb, ext);
       for (let t = 0; t < Tb; t++) {
-        // log of sum over positions s labelled c of alpha_t(s) beta_t(s)
-        lcab.fill(-Infinity);
-        for (let s = 0; s < S; s++) {
-          const c = ext[s]!;
-          lcab[c] = logAddExp(lcab[c]!, alpha[t * S + s]! + beta[t * S + s]!);
-        }
+        // sum over positions s labelled c of alpha_t(s) beta_t(s), as e^m * lcab[c]
+        let m = -Infinity;
+        for (let s = 0; s < S; s++) m = Math.max(m, alpha[t * S + s]! + beta[t * S + s]!);
+        lcab.fill(0);
+        // exact exps here: a posterior can be large even where alpha beta is tiny (when y_t(c) is tiny too)
+        if (m !== -Infinity) for (let s = 0; s < S; s++) lcab[ext[s]!]! += Math.exp(alpha[t * S + s]! + beta[t * S + s]! - m);
         const base = (t * N + b) * C;
-        // d(-log p)/d lp[t,c] = -exp(lcab[c] - lp[t,c] + nll)
-        for (let c = 0; c < C; c++) gd[base + c] = -gb * Math.exp(lcab[c]! - x[base + c]! + loss);
+        // d(-log p)/d lp[t,c] = -(sum over s labelled c of alpha beta) / (p y_t(c)) = -e^(log lcab + m + nll - lp)
+        for (let c = 0; c < C; c++) {
+          const v = lcab[c]!;
+          gd[base + c] = v === 0 ? (loss === Infinity ? NaN : 0) : -gb * v * Math.exp(m + loss - x[base + c]!);
+        }
       }
     }
     return [grad];
@@ -160,9 +163,7 @@ function forwardAlpha(x: ArrayLike<number>, b: number, N: number, C: number, Tb:
     const lo = Math.max(0, S - 2 * (Tb - t));
     const hi = Math.min(S, 2 * (t + 1));
     for (let s = lo; s < hi; s++) {
-      let a = alpha[prev + s]!;
-      if (s >= 1) a = logAddExp(a, alpha[prev + s - 1]!);
-      if (s >= 2 && ext[s] !== ext[s - 2]) a = logAddExp(a, alpha[prev + s - 2]!);
+      const a = logSumExp3(alpha[prev + s]!, s >= 1 ? alpha[prev + s - 1]! : -Infinity, s >= 2 && ext[s] !== ext[s - 2] ? alpha[prev + s - 2]! : -Infinity);
       alpha[cur + s] = a === -Infinity ? a : a + x[row + ext[s]!]!;
     }
   }
@@ -184,13 +185,21 @@ function backwardBeta(x: ArrayLike<number>, b: number, N: number, C: number, Tb:
     const lo = Math.max(0, S - 2 * (Tb - t));
     const hi = Math.min(S, 2 * (t + 1));
     for (let s = lo; s < hi; s++) {
-      let v = beta[next + s]!;
-      if (s + 1 < S) v = logAddExp(v, beta[next + s + 1]!);
-      if (s + 2 < S && ext[s] !== ext[s + 2]) v = logAddExp(v, beta[next + s + 2]!);
+      const v = logSumExp3(beta[next + s]!, s + 1 < S ? beta[next + s + 1]! : -Infinity, s + 2 < S && ext[s] !== ext[s + 2] ? beta[next + s + 2]! : -Infinity);
       beta[cur + s] = v === -Infinity ? v : v + x[row + ext[s]!]!;
     }
   }
   return beta;
+}
+
+/**
+ * log(e^a + e^b + e^c), -Infinity for the log of zero. Terms more than 44
+ * below the largest count as e^-44 of it (a relative change of the sum below 1e-18).
+ */
+function logSumExp3(a: number, b: number, c: number): number {
+  const m = a > b ? (a > c ? a : c) : b > c ? b : c;
+  if (m === -Infinity) return m;
+  return m + Math.log(clampedExp(a - m) + clampedExp(b - m) + clampedExp(c - m));
 }
 
 function finalNll(alpha: Float64Array, Tb: number, S: number): number {

@@ -5,15 +5,9 @@
 // Cells on one anti-diagonal (i + j = k) depend only on the previous diagonal,
 // so each diagonal is one batched step: H + W - 1 steps instead of H * W.
 import { DTypeError, NeuroneError, ShapeError, Tensor, cat, nn, zeros, type DType, type Generator } from '@neurone/core';
-import { fmtShape, recordOp, zerosOf } from './util.js';
-import { linearOp } from './rnn/linear.js';
-import { SharedGrad, rowBlocks } from './rnn/shared.js';
-
-function sigmoid(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
-}
+import { activations, fmtShape, recordOp, zerosOf } from './util.js';
+import { linearOp, stepLinear } from './rnn/linear.js';
+import { StepWeight, rowBlocks } from './rnn/shared.js';
 
 /** Slots (rows i) of diagonal k: lo..hi, for an image of height Hh and width Ww. */
 function diagonal(k: number, Hh: number, Ww: number): [number, number] {
@@ -35,6 +29,7 @@ function mdlstmDiagonal(
 ): [Tensor, Tensor] {
   const n = hi - lo + 1;
   const dtype = xg.dtype;
+  const { sigmoid, tanh } = activations(dtype);
   const G = 5 * H;
   const X = xg.data;
   const R = rec?.data;
@@ -64,7 +59,7 @@ function mdlstmDiagonal(
         const gi = sigmoid(pre(0));
         const fu = sigmoid(pre(1));
         const fl = sigmoid(pre(2));
-        const gg = Math.tanh(pre(3));
+        const gg = tanh(pre(3));
         const go = sigmoid(pre(4));
         const a = row * G + j;
         act[a] = gi;
@@ -76,7 +71,7 @@ function mdlstmDiagonal(
         if (up >= 0) cv += fu * CP![up * H + j]!;
         if (left >= 0) cv += fl * CP![left * H + j]!;
         c.data[row * H + j] = cv;
-        const t = Math.tanh(c.data[row * H + j]!);
+        const t = tanh(c.data[row * H + j]!);
         tc[row * H + j] = t;
         h.data[row * H + j] = go * t;
       }
@@ -181,17 +176,22 @@ export function mdlstmScan(x: Tensor, w: MDLSTMWeights, flipH = false, flipW = f
   const pix = x.permute([2, 3, 0, 1]).reshape([Hh * Ww, N * C]).indexSelect(0, order).reshape([Hh * Ww * N, C]);
   const xProj = linearOp(pix, w.weightIh, { bias: w.bias ?? null });
   const pieces = rowBlocks(xProj, sections);
-  const shared = new SharedGrad(w.weightHh);
+  // U h of every diagonal; dU is one GEMM over all of them
+  const rec = new StepWeight(w.weightHh, null, Hh * Ww * N);
   const outs: Tensor[] = [];
   let h: Tensor | null = null;
   let c: Tensor | null = null;
   let plo = 0;
+  let prevRow = 0;
+  let row = 0;
   for (let k = 0; k < K; k++) {
     const [lo, hi] = diagonal(k, Hh, Ww);
-    const rec: Tensor | null = h === null ? null : linearOp(h, shared.anchor, { wShared: shared });
-    [h, c] = mdlstmDiagonal(pieces[k]!, rec, c, N, H, lo, hi, plo, k);
+    const r: Tensor | null = h === null ? null : stepLinear(h, rec, prevRow, null);
+    [h, c] = mdlstmDiagonal(pieces[k]!, r, c, N, H, lo, hi, plo, k);
     outs.push(h);
     plo = lo;
+    prevRow = row;
+    row += sections[k]!;
   }
   // back to image order: (P*N, H) -> (P, N*H) -> (Hh, Ww, N, H) -> (N, H, Hh, Ww)
   const inverse = new Array<number>(order.length);

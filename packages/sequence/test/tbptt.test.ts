@@ -29,7 +29,7 @@ describe('truncated BPTT', () => {
       return { loss: head.forward(out).sub(yc).square().mean(), state: next };
     };
     const grads: unknown[] = [];
-    const { losses, state } = truncatedBPTT(x, { k: 4, targets: y }, (xc, s, yc) => loss(xc, s, yc!), () => {
+    const { losses, state } = truncatedBPTT<[Tensor, Tensor]>(x, { k: 4, targets: y }, (xc, s, yc) => loss(xc, s, yc!), () => {
       grads.push(lstm.parameters()[0]!.grad!.toArray());
       lstm.zeroGrad();
       head.zeroGrad();

@@ -7,8 +7,11 @@ export { jsBackend } from './js.js';
 export { wasmBackend, setNumThreads, getNumThreads, wasmInfo } from './wasm/index.js';
 
 const registry = new Map<string, Backend>([['js', jsBackend], ['wasm', wasmBackend]]);
-/** The default backend: NEURONE_BACKEND=js|wasm chooses, else the reference one. */
-const DEFAULT_BACKEND = 'js';
+/**
+ * The default backend: WebAssembly SIMD kernels (float32; other dtypes run the
+ * reference kernels). NEURONE_BACKEND=js|wasm chooses at startup, setBackend later.
+ */
+const DEFAULT_BACKEND = 'wasm';
 let current: Backend = registry.get(envBackend() ?? DEFAULT_BACKEND) ?? jsBackend;
 
 function envBackend(): string | undefined {

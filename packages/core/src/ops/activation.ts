@@ -5,7 +5,7 @@ import { NeuroneError } from '../errors.js';
 import { Generator, defaultGenerator } from '../random.js';
 import { describe, splitAt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { cast, exp, gt, mul, sub, where } from './elementwise.js';
+import { exp, gt, mul, sub, where } from './elementwise.js';
 import { sum } from './reduce.js';
 import { asTensor, empty, oneDim, requireFloat, requireNumber, requireTensor } from './util.js';
 
@@ -21,7 +21,7 @@ function activate(op: UnaryOp, a: Tensor, p0?: number): Tensor {
 /** max(0, x) */
 export function relu(a: Tensor): Tensor {
   const out = activate('relu', a);
-  return record('relu', out, [a], (g) => [mul(g, cast(gt(a, 0), g.dtype))]);
+  return record('relu', out, [a], (g) => [where(gt(a, 0), g, 0)]);
 }
 
 /** x for x > 0, slope * x otherwise. */

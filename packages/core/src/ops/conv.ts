@@ -16,6 +16,7 @@ import { ShapeError, fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { add, cast } from './elementwise.js';
 import { reshape } from './shape.js';
+import { describe } from '../shape.js';
 import { empty, requireFloat, requireTensor } from './util.js';
 
 /** An int for every spatial dim, or one int used for all of them. */
@@ -163,11 +164,17 @@ function convWeightGrad(name: string, g: Geometry, x: Tensor, y: Tensor, col?: T
 
 /** `v` as `n` integers >= min, or a clear error naming the op and the argument. */
 function tuple(op: string, name: string, v: IntOrTuple, n: number, min: number): number[] {
+  if (typeof v !== 'number' && !Array.isArray(v)) throw new ShapeError(`${op}: ${name} must be an integer >= ${min} or ${n} of them, got ${describe(v)}`);
   const arr = typeof v === 'number' ? new Array<number>(n).fill(v) : [...v];
   if (arr.length !== n || arr.some((e) => !Number.isInteger(e) || e < min)) {
     throw new ShapeError(`${op}: ${name} must be an integer >= ${min} or ${n} of them, got ${JSON.stringify(v)}`);
   }
   return arr;
+}
+
+/** Throws unless the options argument is an object. */
+function checkOpts(op: string, opts: unknown): void {
+  if (opts === null || typeof opts !== 'object') throw new ShapeError(`${op}: options must be an object, got ${describe(opts)}`);
 }
 
 /** Both operands in one floating dtype (float64 if either is). */
@@ -204,7 +211,7 @@ function batched(op: string, x: Tensor, nd: number, w: Tensor): [Tensor, boolean
 function checkGroups(op: string, groups: number, inC: number, outC: number, x: Tensor, w: Tensor): void {
   if (!Number.isInteger(groups) || groups < 1 || inC % groups !== 0 || outC % groups !== 0) {
     throw new ShapeError(
-      `${op}: groups ${groups} must be a positive integer dividing the input channels (${inC}, input ${fmtShape(x.shape)}) ` +
+      `${op}: groups ${describe(groups)} must be a positive integer dividing the input channels (${inC}, input ${fmtShape(x.shape)}) ` +
         `and the output channels (${outC}, weight ${fmtShape(w.shape)})`,
     );
   }
@@ -214,6 +221,7 @@ function checkGroups(op: string, groups: number, inC: number, outC: number, x: T
 function convNd(op: string, nd: number, input: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvOptions): Tensor {
   requireTensor(op, input);
   requireTensor(op, weight, 'weight');
+  checkOpts(op, opts);
   if (weight.ndim !== nd + 2) {
     throw new ShapeError(`${op}: expected a ${nd + 2}-D weight (out_channels, in_channels / groups, ${nd === 1 ? 'kernel' : 'kH, kW'}), got ${fmtShape(weight.shape)}`);
   }
@@ -319,13 +327,14 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | n
   const op = 'convTranspose2d';
   requireTensor(op, input);
   requireTensor(op, weight, 'weight');
+  checkOpts(op, opts);
   if (weight.ndim !== 4) {
     throw new ShapeError(`${op}: expected a 4-D weight (in_channels, out_channels / groups, kH, kW), got ${fmtShape(weight.shape)}`);
   }
   const [xb, unbatch] = batched(op, input, 2, weight);
   const groups = opts.groups ?? 1;
   const inC = xb.shape[1]!;
-  const outC = weight.shape[1]! * groups;
+  const outC = weight.shape[1]! * (typeof groups === 'number' ? groups : NaN); // a non-number fails checkGroups
   checkGroups(op, groups, inC, outC, input, weight);
   if (inC !== weight.shape[0]) {
     throw new ShapeError(
@@ -402,6 +411,7 @@ function foldKernel(g: Geometry, col: Tensor): Tensor {
  */
 export function unfold(input: Tensor, kernelSize: IntOrTuple, opts: UnfoldOptions = {}): Tensor {
   requireTensor('unfold', input);
+  checkOpts('unfold', opts);
   if (input.ndim !== 3 && input.ndim !== 4) {
     throw new ShapeError(`unfold: expected a 3-D (unbatched) or 4-D (batched) image, got input ${fmtShape(input.shape)}`);
   }
@@ -424,6 +434,7 @@ export function unfold(input: Tensor, kernelSize: IntOrTuple, opts: UnfoldOption
  */
 export function fold(input: Tensor, outputSize: IntOrTuple, kernelSize: IntOrTuple, opts: UnfoldOptions = {}): Tensor {
   requireTensor('fold', input);
+  checkOpts('fold', opts);
   if (input.ndim !== 2 && input.ndim !== 3) {
     throw new ShapeError(`fold: expected a 2-D (unbatched) or 3-D (batched) input of columns, got ${fmtShape(input.shape)}`);
   }

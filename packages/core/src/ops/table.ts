@@ -3,6 +3,7 @@
 // `keyof typeof differentiableOps` (a missing entry fails type-checking), and a
 // test fails when index.ts exports an op that is in neither table.
 import * as A from './activation.js';
+import * as C from './conv.js';
 import * as E from './elementwise.js';
 import * as I from './indexing.js';
 import * as M from './matmul.js';
@@ -30,6 +31,8 @@ export const differentiableOps = {
   // activations
   relu: A.relu, leakyRelu: A.leakyRelu, elu: A.elu, gelu: A.gelu, silu: A.silu, sigmoid: A.sigmoid, tanh: A.tanh,
   softplus: A.softplus, softmax: A.softmax, logSoftmax: A.logSoftmax, dropout: A.dropout,
+  // convolutions and sliding windows
+  conv1d: C.conv1d, conv2d: C.conv2d, convTranspose2d: C.convTranspose2d, unfold: C.unfold, fold: C.fold,
 } as const;
 
 /** Ops whose results carry no gradient: comparisons, logic, indices and booleans. */

@@ -8,6 +8,10 @@ import { jsBackend, wasmBackend, type Backend, type BinaryOp, type UnaryOp } fro
 import type { Im2colParams, MatmulParams } from '../../src/backend/backend.js';
 import type { TypedArray } from '../../src/dtype.js';
 import { stridesOf } from '../../src/shape.js';
+import { setWasmSmallThreshold } from '../../src/backend/wasm/index.js';
+
+// tiny elementwise work normally runs the reference code; test the wasm kernels at every size
+setWasmSmallThreshold(0);
 
 const js: Backend = jsBackend;
 const wasm: Backend = wasmBackend;
@@ -72,7 +76,7 @@ const SPECIAL = [0, -0, 1, -1, 0.5, -0.5, 1.5, 2.5, -2.5, 1e-8, -1e-8, 20, -20, 
 
 const EXACT_UNARY = new Set<UnaryOp>([
   'neg', 'exp', 'log', 'sqrt', 'rsqrt', 'abs', 'sign', 'square', 'reciprocal', 'sin', 'cos', 'floor', 'ceil', 'round',
-  'log1p', 'expm1', 'relu', 'tanh', 'addScalar', 'mulScalar', 'clamp', 'leakyRelu',
+  'log1p', 'expm1', 'relu', 'tanh', 'addScalar', 'mulScalar', 'affine', 'clamp', 'leakyRelu',
 ]);
 
 describe('wasm backend kernels against the reference backend', { timeout: 60000 }, () => {
@@ -128,7 +132,7 @@ describe('wasm backend kernels against the reference backend', { timeout: 60000 
         if (a.length > 3) a[1] = NaN;
         const mk = () => (cmp ? new Uint8Array(size(outShape)) : new Float32Array(size(outShape)));
         const [got, want] = both(mk, (be, o) => be.binary(op, a, as, b, bs, o, outShape));
-        expectClose(got, want, `binary ${op} ${JSON.stringify(as)} ${JSON.stringify(bs)}`, 2e-6, 1e-6);
+        expectClose(got, want, `binary ${op} ${JSON.stringify(as)} ${JSON.stringify(bs)}`, 0, 0);
       }
     }
     // int32 operands go through the reference kernel on both
@@ -339,6 +343,22 @@ describe('wasm backend kernels against the reference backend', { timeout: 60000 
       const [g2, w2] = both(() => randF32(xLen, r), (be, o) => be.col2im(col, o, p));
       expectClose(g2, w2, `col2im ${JSON.stringify(p)}`, 1e-6, 1e-6);
     }
+  });
+});
+
+describe('wasm backend state', () => {
+  it('large GEMMs (workspaces, threads) leave the math tables of the scalar kernels intact', () => {
+    const r = rng(11);
+    const a = randF32(300 * 300, r);
+    const p: MatmulParams = { batch: 1, m: 300, n: 300, k: 300, transA: false, transB: false, strideA: 0, strideB: 0, accumulate: false };
+    wasm.matmul(a, a, new Float32Array(300 * 300), p);
+    const x = randF32(1000, r, 0.01, 20);
+    for (const op of ['log', 'sin', 'cos', 'exp', 'expm1', 'log1p', 'gelu'] as UnaryOp[]) {
+      const [g, w] = both(() => new Float32Array(1000), (be, o) => be.unary(op, x, o));
+      expectClose(g, w, `${op} after GEMM`, op === 'gelu' ? 4e-6 : 0, op === 'gelu' ? 1e-6 : 0);
+    }
+    const [g, w] = both(() => new Float32Array(1000), (be, o) => be.softmax(x, 1, 10, 100, o, true));
+    expectClose(g, w, 'strided log-softmax after GEMM', 5e-6, 1e-7);
   });
 });
 

@@ -1,6 +1,8 @@
 // The im2col/col2im kernels against a direct convolution and against each other.
 import { describe, expect, it } from 'vitest';
-import { Generator, conv1d, conv2d, convTranspose2d, getBackend, randn, manualSeed, type Im2colParams } from '../../src/index.js';
+import {
+  Generator, conv1d, conv2d, convTranspose2d, getBackend, jsBackend, listBackends, randn, manualSeed, setBackend, type Im2colParams,
+} from '../../src/index.js';
 
 /** Direct 7-loop convolution, the textbook definition. */
 function directConv2d(
@@ -57,6 +59,55 @@ describe('im2col / col2im', () => {
     expect(Array.from(col.subarray(0, 9))).toEqual([0, 0, 0, 0, 1, 2, 0, 3, 4]);
     // kernel offset (1,1): windows start at (0,0)
     expect(Array.from(col.subarray(27, 36))).toEqual([1, 2, 0, 3, 4, 0, 0, 0, 0]);
+  });
+});
+
+describe.each(listBackends())('im2col / col2im on the %s backend agree with the reference', (name) => {
+  const geometries: Im2colParams[] = [
+    { batch: 3, channels: 4, height: 9, width: 11, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, padTop: 1, padLeft: 1, dilationH: 1, dilationW: 1, outH: 9, outW: 11 },
+    { batch: 2, channels: 3, height: 10, width: 7, kernelH: 4, kernelW: 2, strideH: 2, strideW: 3, padTop: 2, padLeft: 0, dilationH: 2, dilationW: 3, outH: 5, outW: 2 },
+    // 'same' with an even kernel: more padding after than before
+    { batch: 1, channels: 2, height: 6, width: 6, kernelH: 4, kernelW: 4, strideH: 1, strideW: 1, padTop: 1, padLeft: 1, dilationH: 1, dilationW: 1, outH: 6, outW: 6 },
+    { batch: 64, channels: 6, height: 14, width: 14, kernelH: 5, kernelW: 5, strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, outH: 10, outW: 10 },
+  ];
+  geometries.forEach((p, gi) => {
+    it(`geometry ${gi}`, () => {
+      const prev = getBackend().name;
+      setBackend(name);
+      try {
+        const gen = new Generator(gi);
+        const imgSize = p.batch * p.channels * p.height * p.width;
+        const colSize = p.batch * p.channels * p.kernelH * p.kernelW * p.outH * p.outW;
+        const x = Float32Array.from({ length: imgSize }, () => gen.normal());
+        const c = Float32Array.from({ length: colSize }, () => gen.normal());
+        const [col, ref] = [new Float32Array(colSize).fill(7), new Float32Array(colSize)];
+        getBackend().im2col(x, col, p);
+        jsBackend.im2col(x, ref, p);
+        let mismatches = 0;
+        for (let i = 0; i < colSize; i++) if (col[i] !== ref[i]) mismatches++;
+        expect(mismatches).toBe(0);
+        const [img, refImg] = [new Float32Array(imgSize).fill(7), new Float32Array(imgSize)];
+        getBackend().col2im(c, img, p);
+        jsBackend.col2im(c, refImg, p);
+        let worst = 0;
+        for (let i = 0; i < imgSize; i++) worst = Math.max(worst, Math.abs(img[i]! - refImg[i]!) / (1 + Math.abs(refImg[i]!)));
+        expect(worst).toBeLessThan(1e-5);
+        // and conv2d end to end in float32 against float64 on the reference
+        const xs = [p.batch, p.channels, p.height, p.width];
+        const xt = randn(xs);
+        const w = randn([5, p.channels, p.kernelH, p.kernelW]);
+        const opts = { stride: [p.strideH, p.strideW], padding: [p.padTop, p.padLeft], dilation: [p.dilationH, p.dilationW] };
+        const y = conv2d(xt, w, null, opts);
+        setBackend('js');
+        const y64 = conv2d(xt.double(), w.double(), null, opts);
+        expect(y.shape).toEqual(y64.shape);
+        worst = 0;
+        for (let i = 0; i < y.size; i++) worst = Math.max(worst, Math.abs(y.data[i]! - y64.data[i]!) / (1 + Math.abs(y64.data[i]!)));
+        expect(worst).toBeLessThan(1e-4);
+      } finally {
+        setBackend(prev);
+      }
+    });
   });
 });
 

@@ -265,6 +265,34 @@ const cases: { [K in keyof typeof op]: GradCase[] } = {
     // a fresh generator with one seed per call keeps the mask fixed across the finite differences
     { label: 'p 0.4', inputs: () => [u([4, 5])], fn: (a) => op.dropout(a, 0.4, { generator: new Generator(3) }) },
   ],
+  conv1d: [
+    {
+      label: 'stride 2, padding 1, bias',
+      inputs: () => [u([2, 3, 7]), u([2, 3, 3]), u([2])],
+      fn: (x, w, b) => op.conv1d(x, w, b, { stride: 2, padding: 1 }),
+    },
+  ],
+  conv2d: [
+    {
+      label: 'stride 2, padding 1, bias',
+      inputs: () => [u([2, 3, 5, 5]), u([4, 3, 3, 3]), u([4])],
+      fn: (x, w, b) => op.conv2d(x, w, b, { stride: 2, padding: 1 }),
+    },
+    {
+      label: 'groups 2, dilation 2, same padding, unbatched',
+      inputs: () => [u([4, 5, 5]), u([2, 2, 2, 3])],
+      fn: (x, w) => op.conv2d(x, w, null, { groups: 2, dilation: 2, padding: 'same' }),
+    },
+  ],
+  convTranspose2d: [
+    {
+      label: 'stride 2, padding 1, outputPadding 1, bias',
+      inputs: () => [u([1, 2, 3, 3]), u([2, 3, 3, 3]), u([3])],
+      fn: (x, w, b) => op.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }),
+    },
+  ],
+  unfold: [{ label: 'kernel 2, padding 1, stride 2', inputs: () => [u([1, 2, 4, 4])], fn: (x) => op.unfold(x, 2, { padding: 1, stride: 2 }) }],
+  fold: [{ label: 'overlapping blocks add up', inputs: () => [u([1, 8, 4])], fn: (x) => op.fold(x, [3, 3], 2) }],
 };
 
 describe('gradients (float64 central finite differences)', () => {
@@ -282,7 +310,7 @@ describe('gradients (float64 central finite differences)', () => {
     expect(out.requiresGrad).toBe(true);
     const { maxError } = gradcheck(c.fn, xs, c.opts);
     expect(maxError).toBeLessThan(c.opts?.atol ?? 1e-5);
-  });
+  }, 60_000);
 
   it('catches a wrong gradient (the check can fail)', () => {
     // exp's value with relu's gradient

@@ -1,7 +1,25 @@
 // A naive reference over flat arrays and coordinates, for the property tests:
 // written for obviousness, never speed, and sharing no code with src/.
 import fc from 'fast-check';
-import { Tensor, tensor } from '../../src/index.js';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { Tensor, getBackend, listBackends, setBackend, tensor } from '../../src/index.js';
+
+// Reproducible by default. FC_SEED=<n> replays a run; FC_SEED=random explores new
+// cases (a failure prints its seed); FC_RUNS scales the malformed-input fuzzing.
+if (process.env.FC_SEED !== 'random') fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20240501) });
+
+/** Declares the tests in `body` once per registered backend (js, the oracle, and the others). */
+export function forEachBackend(body: (name: string) => void): void {
+  describe.each(listBackends())('backend %s', (name) => {
+    let previous = '';
+    beforeAll(() => {
+      previous = getBackend().name;
+      setBackend(name);
+    });
+    afterAll(() => setBackend(previous));
+    body(name);
+  });
+}
 
 /** A reference n-d array: row-major values with a shape. */
 export interface Ref {

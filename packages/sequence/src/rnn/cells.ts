@@ -1,13 +1,35 @@
 // Fused gate math of the LSTM and GRU cells: one pass forward, one pass
 // backward, each recorded as an op (the GEMMs around them are `linearOp`).
-import { DTypeError, ShapeError, Tensor, tanh, relu } from '@neurone/core';
-import { fmtShape, recordOp, zerosOf } from '../util.js';
+import { DTypeError, ShapeError, Tensor, tanh, relu, type DType, type TypedArray } from '@neurone/core';
+import { activations, fmtShape, recordOp, zerosOf } from '../util.js';
 import { linearOp } from './linear.js';
 
-function sigmoid(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
+/**
+ * Where one step of a whole-sequence recurrence writes its results: rows
+ * `row`.. of buffers that hold every step of one layer and direction, so a
+ * step allocates nothing and the outputs need no copy to be stacked. @internal
+ */
+export interface StepTarget {
+  row: number;
+  /** (rows, H) outputs. */
+  h: TypedArray;
+  /** LSTM: (rows, H) cell states. */
+  c?: TypedArray;
+  /** (rows, gates*H) activated gates, kept for the backward pass. */
+  act: TypedArray;
+  /** LSTM: (rows, H) tanh of the cell states. */
+  tc?: TypedArray;
+  /** Where the gradient of the recurrent matmul's output goes (n rows), or null to allocate. */
+  gradSlice?: (n: number) => Tensor | null;
+}
+
+function floatArray(dtype: DType, n: number): Float32Array | Float64Array {
+  return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+}
+
+/** A view of rows row..row+n (of width w) of a buffer, or a fresh zeroed array. */
+function rows(buf: TypedArray | undefined, row: number, n: number, w: number, dtype: DType): TypedArray {
+  return buf ? buf.subarray(row * w, (row + n) * w) : floatArray(dtype, n * w);
 }
 
 /**
@@ -18,7 +40,7 @@ function sigmoid(x: number): number {
  *
  * Shape: gates (N, 4H), cPrev (N, H) -> h (N, H), c (N, H)
  */
-export function lstmGates(gates: Tensor, cPrev: Tensor): [Tensor, Tensor] {
+export function lstmGates(gates: Tensor, cPrev: Tensor, target?: StepTarget): [Tensor, Tensor] {
   const N = gates.shape[0]!;
   const H = cPrev.shape[1]!;
   if (gates.ndim !== 2 || cPrev.ndim !== 2 || gates.shape[1] !== 4 * H || cPrev.shape[0] !== N) {
@@ -26,13 +48,15 @@ export function lstmGates(gates: Tensor, cPrev: Tensor): [Tensor, Tensor] {
   }
   if (gates.dtype !== cPrev.dtype) throw new DTypeError(`lstmCell: gates are ${gates.dtype} but the cell state is ${cPrev.dtype}`);
   const dtype = gates.dtype;
+  const { sigmoid, tanh: tanhFast } = activations(dtype);
   const G = gates.data;
   const cp = cPrev.data;
   // activated gates [i, f, g, o] and tanh(c), kept for the backward pass
-  const act = new Float64Array(N * 4 * H);
-  const tc = new Float64Array(N * H);
-  const c = zerosOf([N, H], dtype);
-  const h = zerosOf([N, H], dtype);
+  const row0 = target?.row ?? 0;
+  const act = rows(target?.act, row0, N, 4 * H, dtype);
+  const tc = rows(target?.tc, row0, N, H, dtype);
+  const c = new Tensor(rows(target?.c, row0, N, H, dtype), [N, H]);
+  const h = new Tensor(rows(target?.h, row0, N, H, dtype), [N, H]);
   const cd = c.data;
   const hd = h.data;
   for (let r = 0; r < N; r++) {
@@ -41,7 +65,7 @@ export function lstmGates(gates: Tensor, cPrev: Tensor): [Tensor, Tensor] {
     for (let j = 0; j < H; j++) {
       const i = sigmoid(G[gr + j]!);
       const f = sigmoid(G[gr + H + j]!);
-      const g = Math.tanh(G[gr + 2 * H + j]!);
+      const g = tanhFast(G[gr + 2 * H + j]!);
       const o = sigmoid(G[gr + 3 * H + j]!);
       act[gr + j] = i;
       act[gr + H + j] = f;
@@ -49,7 +73,7 @@ export function lstmGates(gates: Tensor, cPrev: Tensor): [Tensor, Tensor] {
       act[gr + 3 * H + j] = o;
       const cv = f * cp[sr + j]! + i * g;
       cd[sr + j] = cv;
-      const t = Math.tanh(cd[sr + j]!);
+      const t = tanhFast(cd[sr + j]!);
       tc[sr + j] = t;
       hd[sr + j] = o * t;
     }
@@ -57,7 +81,7 @@ export function lstmGates(gates: Tensor, cPrev: Tensor): [Tensor, Tensor] {
   // the h op runs its backward first (h depends on c): it leaves dG_o here for the c op
   let pending: Tensor | null = null;
   const cOut = recordOp('lstmCell', c, [gates, cPrev], (gc) => {
-    const dG = pending ?? zerosOf([N, 4 * H], dtype);
+    const dG = pending ?? target?.gradSlice?.(N) ?? zerosOf([N, 4 * H], dtype);
     pending = null;
     const dcPrev = cPrev.requiresGrad ? zerosOf([N, H], dtype) : null;
     const dg = dG.data;
@@ -79,7 +103,7 @@ export function lstmGates(gates: Tensor, cPrev: Tensor): [Tensor, Tensor] {
     return [gates.requiresGrad ? dG : null, dcPrev];
   });
   const hOut = recordOp('lstmCell', h, [gates, cOut], (gh) => {
-    const dG = zerosOf([N, 4 * H], dtype);
+    const dG = target?.gradSlice?.(N) ?? zerosOf([N, 4 * H], dtype);
     const dc = zerosOf([N, H], dtype);
     const dg = dG.data;
     const ghd = gh.data;
@@ -108,7 +132,7 @@ export function lstmGates(gates: Tensor, cPrev: Tensor): [Tensor, Tensor] {
  *
  * Shape: gi (N, 3H), gh (N, 3H), hPrev (N, H) -> (N, H)
  */
-export function gruGates(gi: Tensor, gh: Tensor, hPrev: Tensor): Tensor {
+export function gruGates(gi: Tensor, gh: Tensor, hPrev: Tensor, target?: StepTarget): Tensor {
   const N = hPrev.shape[0]!;
   const H = hPrev.shape[1]!;
   for (const [name, t] of [['input gates', gi], ['hidden gates', gh]] as const) {
@@ -118,11 +142,13 @@ export function gruGates(gi: Tensor, gh: Tensor, hPrev: Tensor): Tensor {
     if (t.dtype !== hPrev.dtype) throw new DTypeError(`gruCell: ${name} are ${t.dtype} but the hidden state is ${hPrev.dtype}`);
   }
   const dtype = hPrev.dtype;
+  const { sigmoid, tanh: tanhFast } = activations(dtype);
   const a = gi.data;
   const b = gh.data;
   const hp = hPrev.data;
-  const act = new Float64Array(N * 3 * H); // r, z, n
-  const h = zerosOf([N, H], dtype);
+  const row0 = target?.row ?? 0;
+  const act = rows(target?.act, row0, N, 3 * H, dtype); // r, z, n
+  const h = new Tensor(rows(target?.h, row0, N, H, dtype), [N, H]);
   const hd = h.data;
   for (let row = 0; row < N; row++) {
     const gr = row * 3 * H;
@@ -130,7 +156,7 @@ export function gruGates(gi: Tensor, gh: Tensor, hPrev: Tensor): Tensor {
     for (let j = 0; j < H; j++) {
       const r = sigmoid(a[gr + j]! + b[gr + j]!);
       const z = sigmoid(a[gr + H + j]! + b[gr + H + j]!);
-      const n = Math.tanh(a[gr + 2 * H + j]! + r * b[gr + 2 * H + j]!);
+      const n = tanhFast(a[gr + 2 * H + j]! + r * b[gr + 2 * H + j]!);
       act[gr + j] = r;
       act[gr + H + j] = z;
       act[gr + 2 * H + j] = n;
@@ -139,7 +165,7 @@ export function gruGates(gi: Tensor, gh: Tensor, hPrev: Tensor): Tensor {
   }
   return recordOp('gruCell', h, [gi, gh, hPrev], (g) => {
     const dgi = zerosOf([N, 3 * H], dtype);
-    const dgh = zerosOf([N, 3 * H], dtype);
+    const dgh = target?.gradSlice?.(N) ?? zerosOf([N, 3 * H], dtype);
     const dh = hPrev.requiresGrad ? zerosOf([N, H], dtype) : null;
     const da = dgi.data;
     const db = dgh.data;

@@ -2,7 +2,7 @@
 // backward) done by the backend's matmul kernel on W as stored: no transposed copies.
 import { DTypeError, ShapeError, Tensor, getBackend } from '@neurone/core';
 import { fmtShape, recordOp, zerosOf } from '../util.js';
-import type { SharedGrad } from './shared.js';
+import type { SharedGrad, StepWeight } from './shared.js';
 
 export interface LinearOpOptions {
   bias?: Tensor | null;
@@ -85,6 +85,53 @@ export function linearOp(x: Tensor, w: Tensor, opts: LinearOpOptions = {}): Tens
       db = first ? buf : null;
     }
     const grads = [dx, dw];
+    if (bias !== null) grads.push(db);
+    if (addend !== null) grads.push(g);
+    return grads;
+  });
+}
+
+/**
+ * One time step's h @ W^T (+ b) (+ addend) with the recurrent weight of a
+ * StepWeight: the weight's gradient is computed once for all steps. `row` is
+ * where this step's rows start in the packed sequence. With `inPlace`, the
+ * product is accumulated into the addend's own storage, which becomes the
+ * result's: only for an addend nothing else reads (a block of the layer's
+ * input projection, used by this step alone).
+ *
+ * Shape: h (n, I), addend (n, O) -> (n, O)
+ */
+export function stepLinear(h: Tensor, sw: StepWeight, row: number, addend: Tensor | null, inPlace = false): Tensor {
+  const n = h.shape[0]!;
+  const I = sw.inFeatures;
+  const O = sw.outFeatures;
+  const w = sw.weight;
+  const bias = sw.bias;
+  const be = getBackend();
+  const out = inPlace && addend !== null ? new Tensor(addend.data, [n, O]) : zerosOf([n, O], h.dtype);
+  if (addend !== null && out.data !== addend.data) out.data.set(addend.data);
+  if (bias !== null) {
+    if (addend === null) be.broadcastTo(bias.data, bias.shape, out.data, [n, O]);
+    else {
+      const od = out.data;
+      const bd = bias.data;
+      for (let r = 0; r < n; r++) for (let j = 0; j < O; j++) od[r * O + j]! += bd[j]!;
+    }
+  }
+  be.matmul(h.data, w.data, out.data, {
+    batch: 1, m: n, n: O, k: I, transA: false, transB: true, strideA: 0, strideB: 0, accumulate: addend !== null || bias !== null,
+  });
+  const inputs = [h, w];
+  if (bias !== null) inputs.push(bias);
+  if (addend !== null) inputs.push(addend);
+  return recordOp('linear', out, inputs, (g) => {
+    let dh: Tensor | null = null;
+    if (h.requiresGrad) {
+      dh = zerosOf([n, I], h.dtype);
+      be.matmul(g.data, w.data, dh.data, { batch: 1, m: n, n: I, k: O, transA: false, transB: false, strideA: 0, strideB: 0, accumulate: false });
+    }
+    const [dw, db] = sw.store(row, g, h);
+    const grads: Array<Tensor | null> = [dh, dw];
     if (bias !== null) grads.push(db);
     if (addend !== null) grads.push(g);
     return grads;

@@ -9,9 +9,9 @@ import {
   DTypeError, NeuroneError, ShapeError, Tensor, add, cat, dropout, relu, stack, tanh, zeros, type Generator,
 } from '@neurone/core';
 import { fmtShape } from '../util.js';
-import { lstmGates, gruGates, type CellWeights } from './cells.js';
-import { linearOp } from './linear.js';
-import { SharedGrad, rowBlocks } from './shared.js';
+import { lstmGates, gruGates, type CellWeights, type StepTarget } from './cells.js';
+import { linearOp, stepLinear } from './linear.js';
+import { StepWeight, packSteps, rowBlocks } from './shared.js';
 
 export type RNNMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
 
@@ -38,8 +38,6 @@ export interface RecurrentResult {
 
 /** Sample lengths: an integer tensor or a list, one per batch element. */
 export type SequenceLengths = Tensor | readonly number[];
-
-const GATES: Record<RNNMode, number> = { LSTM: 4, GRU: 3, RNN_TANH: 1, RNN_RELU: 1 };
 
 /**
  * Runs a stacked recurrent network over a whole sequence (the computation of
@@ -200,8 +198,25 @@ function runDirection(
   const inBias = isGRU ? w.biasIh : w.biasIh && w.biasHh ? add(w.biasIh, w.biasHh) : (w.biasIh ?? w.biasHh);
   const xProj = linearOp(input, w.weightIh, { bias: inBias ?? null });
   const pieces = rowBlocks(xProj, sizes);
-  const wShared = new SharedGrad(w.weightHh);
-  const bShared = isGRU && w.biasHh ? new SharedGrad(w.biasHh) : undefined;
+  // row where each step starts in the packed sequence
+  const starts: number[] = [];
+  let rows = 0;
+  for (const n of sizes) {
+    starts.push(rows);
+    rows += n;
+  }
+  const rec = new StepWeight(w.weightHh, isGRU ? (w.biasHh ?? null) : null, rows);
+  // every step writes into these (rows, ...) buffers: nothing to allocate per step, nothing to copy at the end
+  const H = w.weightHh.shape[1]!;
+  const dtype = input.dtype;
+  const alloc = (n: number) => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n));
+  const hBuf = new Tensor(alloc(rows * H), [rows, H]);
+  const buffers = mode === 'RNN_TANH' || mode === 'RNN_RELU' ? null : {
+    h: hBuf.data,
+    c: isLSTM ? alloc(rows * H) : undefined,
+    tc: isLSTM ? alloc(rows * H) : undefined,
+    act: alloc(rows * (isLSTM ? 4 : 3) * H),
+  };
   const outs = new Array<Tensor>(steps);
   let h: Tensor | null = null;
   let c: Tensor | null = null;
@@ -229,14 +244,19 @@ function runDirection(
       if (c !== null) c = cat([c, c0!.narrow(0, m, n - m)], 0);
     }
     const xp = pieces[t]!;
+    const row = starts[t]!;
+    const target: StepTarget | undefined = buffers === null ? undefined : {
+      ...buffers, row, gradSlice: (m: number) => (rec.wanted ? rec.gradSlice(row, m, dtype) : null),
+    };
     if (isLSTM) {
-      const gates = linearOp(h, wShared.anchor, { addend: xp, wShared });
-      [h, c] = lstmGates(gates, c!);
+      // the input projection's block for this step is read by this step alone: accumulate into it
+      const gates = stepLinear(h, rec, row, xp, true);
+      [h, c] = lstmGates(gates, c!, target);
     } else if (isGRU) {
-      const gh = linearOp(h, wShared.anchor, { bias: bShared?.anchor ?? null, wShared, bShared });
-      h = gruGates(xp, gh, h);
+      const gh = stepLinear(h, rec, row, null);
+      h = gruGates(xp, gh, h, target);
     } else {
-      const pre = linearOp(h, wShared.anchor, { addend: xp, wShared });
+      const pre = stepLinear(h, rec, row, xp, true);
       h = mode === 'RNN_RELU' ? relu(pre) : tanh(pre);
     }
     outs[t] = h;
@@ -244,8 +264,8 @@ function runDirection(
   // finished blocks come from higher rows first
   const hFinal = doneH.length === 0 ? h! : cat([h!, ...doneH.reverse()], 0);
   const cFinal = c === null ? undefined : doneC.length === 0 ? c : cat([c, ...doneC.reverse()], 0);
-  const output = outs.length === 1 ? outs[0]! : cat(outs, 0);
+  // LSTM and GRU steps wrote their outputs into hBuf in order; RNN steps come from core ops
+  const output = buffers !== null ? packSteps(outs, hBuf) : outs.length === 1 ? outs[0]! : cat(outs, 0);
   return cFinal === undefined ? { output, h: hFinal } : { output, h: hFinal, c: cFinal };
 }
 
-export const GATE_COUNT = GATES;

@@ -2,7 +2,7 @@
 // rows of a whole-sequence input projection) would each hand autograd a
 // full-size gradient to add up: O(T) allocations of the whole tensor, O(T^2)
 // for per-step slices. A SharedGrad lets those ops accumulate into one buffer.
-import { Tensor } from '@neurone/core';
+import { Tensor, getBackend, type DType } from '@neurone/core';
 import { recordOp, zerosOf } from '../util.js';
 
 /**
@@ -17,14 +17,17 @@ export class SharedGrad {
   readonly anchor: Tensor;
   private buf: Tensor | null = null;
 
-  constructor(src: Tensor) {
+  /** `finalize`, if given, fills the buffer just before autograd reads it. */
+  constructor(src: Tensor, finalize?: (buf: Tensor) => void) {
     const anchor = new Tensor(src.data, src.shape);
     this.anchor = recordOp('sharedGrad', anchor, [src], (g) => {
+      finalize?.(g);
       // the pass is over: the next backward pass starts a new buffer
       this.buf = null;
       return [g];
     });
   }
+
 
   /** This pass's gradient buffer, and whether the caller is the first (and must return it). */
   take(): [Tensor, boolean] {
@@ -59,4 +62,125 @@ export function rowBlocks(src: Tensor, sections: readonly number[]): Tensor[] {
     row += n;
   }
   return out;
+}
+
+/**
+ * The recurrent weight (and bias) of a layer, read by one small GEMM per time
+ * step (h_t W^T). Each step's backward keeps its output gradient and input
+ * rows; when autograd reaches the anchors, dW = G^T X and db = Σ rows of G are
+ * one large GEMM and one reduction over all steps (as cuDNN and PyTorch do),
+ * instead of one rank-N update of the whole weight per step.
+ */
+export class StepWeight {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+  private readonly w: SharedGrad;
+  private readonly b: SharedGrad | null;
+  private g: Tensor | null = null;
+  private x: Tensor | null = null;
+  private pendingFinal = 0;
+
+  /** `rows`: the total number of rows the steps feed (the packed sequence length). */
+  constructor(weight: Tensor, bias: Tensor | null, readonly rows: number) {
+    this.w = new SharedGrad(weight, (buf) => {
+      getBackend().matmul(this.g!.data, this.x!.data, buf.data, {
+        batch: 1, m: this.outFeatures, n: this.inFeatures, k: rows, transA: true, transB: false, strideA: 0, strideB: 0, accumulate: false,
+      });
+      this.finished();
+    });
+    this.b = bias === null ? null : new SharedGrad(bias, (buf) => {
+      getBackend().reduce('sum', this.g!.data, 1, rows, this.outFeatures, buf.data);
+      this.finished();
+    });
+    this.weight = this.w.anchor;
+    this.bias = this.b?.anchor ?? null;
+  }
+
+  get outFeatures(): number {
+    return this.weight.shape[0]!;
+  }
+
+  get inFeatures(): number {
+    return this.weight.shape[1]!;
+  }
+
+  /** Whether any gradient is wanted for the weight or the bias. */
+  get wanted(): boolean {
+    return this.weight.requiresGrad || (this.bias !== null && this.bias.requiresGrad);
+  }
+
+  /** This pass's buffers, allocated by the first step that needs them. */
+  private ensure(dtype: DType): void {
+    if (this.g !== null) return;
+    const wantW = this.weight.requiresGrad;
+    this.g = zerosOf([this.rows, this.outFeatures], dtype);
+    this.x = wantW ? zerosOf([this.rows, this.inFeatures], dtype) : null;
+    this.pendingFinal = (wantW ? 1 : 0) + (this.bias !== null && this.bias.requiresGrad ? 1 : 0);
+  }
+
+  /**
+   * A view of rows row..row+n of this pass's output-gradient buffer: a step's
+   * gate op can write its gradient there, and `store` then has nothing to copy.
+   * Only while `wanted`.
+   */
+  gradSlice(row: number, n: number, dtype: DType): Tensor {
+    this.ensure(dtype);
+    const O = this.outFeatures;
+    return new Tensor(this.g!.data.subarray(row * O, (row + n) * O), [n, O]);
+  }
+
+  /**
+   * Called by a step's backward with its rows' output gradient `g` and input
+   * `x`: returns what that step hands autograd for the weight and the bias.
+   */
+  store(row: number, g: Tensor, x: Tensor): [Tensor | null, Tensor | null] {
+    const wantW = this.weight.requiresGrad;
+    const wantB = this.bias !== null && this.bias.requiresGrad;
+    if (!wantW && !wantB) return [null, null];
+    this.ensure(g.dtype);
+    const buf = this.g!.data;
+    const at = row * this.outFeatures;
+    // a gradient already written in place (gradSlice) needs no copy
+    if (!(g.data.buffer === buf.buffer && g.data.byteOffset === buf.byteOffset + at * buf.BYTES_PER_ELEMENT)) buf.set(g.data, at);
+    if (this.x !== null) this.x.data.set(x.data, row * this.inFeatures);
+    // only the first step of the pass hands autograd the (shared) buffers
+    let dw: Tensor | null = null;
+    let db: Tensor | null = null;
+    if (wantW) {
+      const [wb, first] = this.w.take();
+      if (first) dw = wb;
+    }
+    if (wantB) {
+      const [bb, first] = this.b!.take();
+      if (first) db = bb;
+    }
+    return [dw, db];
+  }
+
+  private finished(): void {
+    if (--this.pendingFinal <= 0) {
+      this.g = null;
+      this.x = null;
+    }
+  }
+}
+
+/**
+ * Stacks the per-step outputs of a recurrence that were written into one
+ * buffer (`StepBuffers`), in order, without copying: the result is that
+ * buffer, and the gradient of each step is a view of the result's gradient.
+ *
+ * Shape: steps (n_t, H) laid out back to back in `buffer` -> (sum n_t, H)
+ */
+export function packSteps(steps: readonly Tensor[], buffer: Tensor): Tensor {
+  const H = buffer.shape[1]!;
+  const offsets: number[] = [];
+  let row = 0;
+  for (const s of steps) {
+    offsets.push(row);
+    row += s.shape[0]!;
+  }
+  return recordOp('packSteps', new Tensor(buffer.data, buffer.shape), steps, (g) =>
+    steps.map((s, i) => new Tensor(g.data.subarray(offsets[i]! * H, (offsets[i]! + s.shape[0]!) * H), s.shape)),
+  );
 }

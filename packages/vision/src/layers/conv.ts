@@ -5,8 +5,6 @@ import {
 } from '@neurone/core';
 import { fmtShape, tuple, type IntOrTuple } from '../util.js';
 
-const { Module, Parameter } = nn;
-type Parameter = nn.Parameter;
 
 export interface ConvLayerOptions {
   stride?: IntOrTuple;
@@ -44,7 +42,7 @@ function checkChannels(op: string, inChannels: number, outChannels: number, grou
 }
 
 /** PyTorch's default: weight from kaiming_uniform(a = √5), i.e. U(±1/√fanIn); bias U(±1/√fanIn). */
-function resetConv(weight: Parameter, bias: Parameter | null, generator?: Generator): void {
+function resetConv(weight: nn.Parameter, bias: nn.Parameter | null, generator?: Generator): void {
   nn.init.kaimingUniform_(weight, { a: Math.sqrt(5), generator });
   if (bias !== null) {
     const [fanIn] = nn.init.calculateFanInAndFanOut(weight);
@@ -54,7 +52,7 @@ function resetConv(weight: Parameter, bias: Parameter | null, generator?: Genera
 }
 
 /** Shared by Conv1d and Conv2d. */
-abstract class ConvNd extends Module {
+abstract class ConvNd extends nn.Module {
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: readonly number[];
@@ -62,8 +60,8 @@ abstract class ConvNd extends Module {
   readonly padding: readonly number[] | 'same' | 'valid';
   readonly dilation: readonly number[];
   readonly groups: number;
-  weight: Parameter;
-  bias: Parameter | null;
+  weight: nn.Parameter;
+  bias: nn.Parameter | null;
 
   constructor(op: string, nd: number, inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvLayerOptions) {
     super();
@@ -80,8 +78,8 @@ abstract class ConvNd extends Module {
     this.dilation = tuple(op, 'dilation', opts.dilation ?? 1, nd, 1);
     this.groups = groups;
     const dtype = opts.dtype ?? 'float32';
-    this.weight = new Parameter(zeros([outChannels, inChannels / groups, ...this.kernelSize], { dtype }));
-    this.bias = (opts.bias ?? true) ? new Parameter(zeros([outChannels], { dtype })) : null;
+    this.weight = new nn.Parameter(zeros([outChannels, inChannels / groups, ...this.kernelSize], { dtype }));
+    this.bias = (opts.bias ?? true) ? new nn.Parameter(zeros([outChannels], { dtype })) : null;
     this.resetParameters({ generator: opts.generator });
   }
 
@@ -169,7 +167,7 @@ export class Conv1d extends ConvNd {
  *   const up = new ConvTranspose2d(16, 8, 4, { stride: 2, padding: 1 });
  *   up.forward(randn([1, 16, 7, 7])).shape; // [1, 8, 14, 14]
  */
-export class ConvTranspose2d extends Module {
+export class ConvTranspose2d extends nn.Module {
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: readonly number[];
@@ -178,8 +176,8 @@ export class ConvTranspose2d extends Module {
   readonly outputPadding: readonly number[];
   readonly dilation: readonly number[];
   readonly groups: number;
-  weight: Parameter;
-  bias: Parameter | null;
+  weight: nn.Parameter;
+  bias: nn.Parameter | null;
 
   constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvTransposeLayerOptions = {}) {
     super();
@@ -195,8 +193,8 @@ export class ConvTranspose2d extends Module {
     this.dilation = tuple(op, 'dilation', opts.dilation ?? 1, 2, 1);
     this.groups = groups;
     const dtype = opts.dtype ?? 'float32';
-    this.weight = new Parameter(zeros([inChannels, outChannels / groups, ...this.kernelSize], { dtype }));
-    this.bias = (opts.bias ?? true) ? new Parameter(zeros([outChannels], { dtype })) : null;
+    this.weight = new nn.Parameter(zeros([inChannels, outChannels / groups, ...this.kernelSize], { dtype }));
+    this.bias = (opts.bias ?? true) ? new nn.Parameter(zeros([outChannels], { dtype })) : null;
     this.resetParameters({ generator: opts.generator });
   }
 

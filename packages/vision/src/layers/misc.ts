@@ -3,7 +3,6 @@ import { NeuroneError, nn, type Generator, type Tensor } from '@neurone/core';
 import { dropout2d } from '../functional/dropout.js';
 import { interpolate, type InterpolateOptions } from '../functional/upsample.js';
 
-const { Module } = nn;
 
 /**
  * Zeroes whole channels with probability p during training (torch.nn.Dropout2d)
@@ -14,7 +13,7 @@ const { Module } = nn;
  * Example:
  *   new Dropout2d(0.2).forward(randn([20, 16, 32, 32]));
  */
-export class Dropout2d extends Module {
+export class Dropout2d extends nn.Module {
   readonly p: number;
   generator: Generator | undefined;
 
@@ -41,7 +40,7 @@ export class Dropout2d extends Module {
  * Example:
  *   new Upsample({ scaleFactor: 2, mode: 'bilinear' }).forward(randn([1, 3, 4, 4])).shape; // [1, 3, 8, 8]
  */
-export class Upsample extends Module {
+export class Upsample extends nn.Module {
   constructor(readonly options: InterpolateOptions) {
     super();
   }

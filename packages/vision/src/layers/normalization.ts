@@ -3,8 +3,6 @@ import { NeuroneError, ShapeError, Tensor, noGrad, nn, ones, zeros, type DType }
 import { batchNorm } from '../functional/normalization.js';
 import { fmtShape } from '../util.js';
 
-const { Module, Parameter } = nn;
-type Parameter = nn.Parameter;
 
 export interface BatchNormLayerOptions {
   /** Added to the variance (default 1e-5). */
@@ -18,14 +16,14 @@ export interface BatchNormLayerOptions {
   dtype?: DType;
 }
 
-abstract class BatchNormBase extends Module {
+abstract class BatchNormBase extends nn.Module {
   readonly numFeatures: number;
   readonly eps: number;
   readonly momentum: number | null;
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
-  weight: Parameter | null;
-  bias: Parameter | null;
+  weight: nn.Parameter | null;
+  bias: nn.Parameter | null;
   declare running_mean: Tensor | null;
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
@@ -39,8 +37,8 @@ abstract class BatchNormBase extends Module {
     this.affine = opts.affine ?? true;
     this.trackRunningStats = opts.trackRunningStats ?? true;
     const dtype = opts.dtype ?? 'float32';
-    this.weight = this.affine ? new Parameter(ones([numFeatures], { dtype })) : null;
-    this.bias = this.affine ? new Parameter(zeros([numFeatures], { dtype })) : null;
+    this.weight = this.affine ? new nn.Parameter(ones([numFeatures], { dtype })) : null;
+    this.bias = this.affine ? new nn.Parameter(zeros([numFeatures], { dtype })) : null;
     // PyTorch's buffer names are the state-dict keys; camelCase getters below
     this.registerBuffer('running_mean', this.trackRunningStats ? zeros([numFeatures], { dtype }) : null);
     this.registerBuffer('running_var', this.trackRunningStats ? ones([numFeatures], { dtype }) : null);

@@ -6,7 +6,6 @@ import {
 } from '../functional/pooling.js';
 import type { IntOrTuple } from '../util.js';
 
-const { Module } = nn;
 
 export interface MaxPoolLayerOptions<R extends boolean> extends MaxPoolOptions {
   /** Also return the indices of the maxima (for MaxUnpool2d): forward then returns [values, indices]. */
@@ -29,7 +28,7 @@ const repr = (k: IntOrTuple, o: MaxPoolOptions | AvgPoolOptions) =>
  *   new MaxPool2d(2).forward(randn([1, 6, 28, 28])).shape; // [1, 6, 14, 14]
  *   const [y, idx] = new MaxPool2d(2, { returnIndices: true }).forward(x);
  */
-export class MaxPool2d<R extends boolean = false> extends Module {
+export class MaxPool2d<R extends boolean = false> extends nn.Module {
   readonly kernelSize: IntOrTuple;
   readonly options: MaxPoolOptions;
   readonly returnIndices: R;
@@ -59,7 +58,7 @@ export class MaxPool2d<R extends boolean = false> extends Module {
  * Example:
  *   new MaxPool1d(3, { stride: 2 }).forward(randn([20, 16, 50])).shape; // [20, 16, 24]
  */
-export class MaxPool1d<R extends boolean = false> extends Module {
+export class MaxPool1d<R extends boolean = false> extends nn.Module {
   readonly kernelSize: IntOrTuple;
   readonly options: MaxPoolOptions;
   readonly returnIndices: R;
@@ -94,7 +93,7 @@ export class MaxPool1d<R extends boolean = false> extends Module {
  *   const [y, idx] = pool.forward(x);
  *   unpool.forward(y, idx).shape; // x's shape (for even sizes)
  */
-export class MaxUnpool2d extends Module {
+export class MaxUnpool2d extends nn.Module {
   constructor(readonly kernelSize: IntOrTuple, readonly options: { stride?: IntOrTuple | null; padding?: IntOrTuple } = {}) {
     super();
   }
@@ -116,7 +115,7 @@ export class MaxUnpool2d extends Module {
  * Example:
  *   new AvgPool2d(3, { stride: 2 }).forward(randn([20, 16, 50, 32])).shape; // [20, 16, 24, 15]
  */
-export class AvgPool2d extends Module {
+export class AvgPool2d extends nn.Module {
   constructor(readonly kernelSize: IntOrTuple, readonly options: AvgPoolOptions = {}) {
     super();
   }
@@ -140,7 +139,7 @@ export class AvgPool2d extends Module {
  *   new AdaptiveAvgPool2d([5, 7]).forward(randn([1, 64, 8, 9])).shape; // [1, 64, 5, 7]
  *   new AdaptiveAvgPool2d(1).forward(randn([1, 64, 8, 9])).shape;      // [1, 64, 1, 1]
  */
-export class AdaptiveAvgPool2d extends Module {
+export class AdaptiveAvgPool2d extends nn.Module {
   constructor(readonly outputSize: number | readonly (number | null)[]) {
     super();
   }

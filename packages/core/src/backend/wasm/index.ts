@@ -24,7 +24,19 @@ const BINARY_CODES: Record<BinaryOp, number> = {
   add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6,
   eq: 7, ne: 8, lt: 9, le: 10, gt: 11, ge: 12, and: 13, or: 14,
 };
+const CMP_CODE = BINARY_CODES.eq;
 const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2, prod: 3 };
+
+/**
+ * Elementwise work on fewer elements than this runs the reference kernel: for
+ * a handful of elements, copying into wasm memory costs more than the loop.
+ */
+let smallThreshold = 128;
+
+/** Sets the size below which elementwise kernels run the reference code (0: always wasm; the kernel tests use it). */
+export function setWasmSmallThreshold(n: number): void {
+  smallThreshold = n;
+}
 
 /** Work below these sizes stays on the calling thread. */
 const GEMM_MIN_FLOPS = 1 << 22;
@@ -102,10 +114,13 @@ function ranges(n: number, parts: number, step: number): Array<[number, number]>
   return out;
 }
 
-/** Information about the wasm backend: whether relaxed SIMD is in use, the thread count. */
-export function wasmInfo(): { relaxedSimd: boolean; threads: number; memoryBytes: number } {
+/**
+ * About the wasm backend: whether relaxed SIMD is in use, the thread count,
+ * the worker threads started so far, and the size of its WebAssembly memory.
+ */
+export function wasmInfo(): { relaxedSimd: boolean; threads: number; workers: number; memoryBytes: number } {
   const r = rt();
-  return { relaxedSimd: r.relaxed, threads: numThreads, memoryBytes: r.memory.buffer.byteLength };
+  return { relaxedSimd: r.relaxed, threads: numThreads, workers: pool?.workerCount ?? 0, memoryBytes: r.memory.buffer.byteLength };
 }
 
 // ---- layouts ----
@@ -200,7 +215,9 @@ export const wasmBackend: Backend = {
 
   unary(op, x, out, p0 = 0, p1 = 0) {
     const code = UNARY_CODES[op];
-    if (code === undefined || !isF32(x) || !isF32(out) || x.length === 0) return js.unary(op, x, out, p0, p1);
+    if (code === undefined || !isF32(x) || !isF32(out) || x.length < smallThreshold || x.length === 0) {
+      return js.unary(op, x, out, p0, p1);
+    }
     guarded(() => {
       const r = rt();
       r.reset();
@@ -208,18 +225,25 @@ export const wasmBackend: Backend = {
       const px = r.put(x);
       const po = r.space(out);
       const t = threadsFor(n, HEAVY_UNARY.has(op) ? HEAVY_MIN : ELEMENTWISE_MIN);
-      runTasks(ranges(n, t, 4).map(([s, e]): Task => ['unary', [code, px + s * 4, po + s * 4, e - s, p0, p1]]));
+      if (t === 1) r.k.unary(code, px, po, n, p0, p1);
+      else runTasks(ranges(n, t, 4).map(([s, e]): Task => ['unary', [code, px + s * 4, po + s * 4, e - s, p0, p1]]));
       r.take(po, out);
     }, () => js.unary(op, x, out, p0, p1));
   },
 
   binary(op, a, aShape, b, bShape, out, outShape) {
-    const cmp = BINARY_CODES[op] >= BINARY_CODES.eq;
-    if (!isF32(a) || !isF32(b) || !(cmp ? out instanceof Uint8Array : isF32(out)) || out.length === 0) {
+    const code = BINARY_CODES[op];
+    const n = out.length;
+    if (!isF32(a) || !isF32(b) || !(code >= CMP_CODE ? out instanceof Uint8Array : isF32(out)) || n < smallThreshold || n === 0) {
       return js.binary(op, a, aShape, b, bShape, out, outShape);
     }
     guarded(() => {
-      const l = collapse(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
+      // the common cases need no layout walk: one row of n with strides 0 or 1
+      let l: { dims: number[]; strides: number[][] };
+      if (a.length === n && b.length === n) l = { dims: [n], strides: [[1], [1]] };
+      else if (a.length === n && b.length === 1) l = { dims: [n], strides: [[1], [0]] };
+      else if (a.length === 1 && b.length === n) l = { dims: [n], strides: [[0], [1]] };
+      else l = collapse(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
       const r = rt();
       r.reset();
       const pa = r.put(a);
@@ -227,12 +251,15 @@ export const wasmBackend: Backend = {
       const po = r.space(out);
       const lay = r.ints(layoutInts(l));
       const rows = rowsOf(l.dims);
-      const t = threadsFor(out.length, ELEMENTWISE_MIN);
-      const tasks = ranges(rows, Math.min(t, rows), 1).map(([r0, r1]): Task => {
-        const offs = r.alloc(((r1 - r0) * 2 + l.dims.length) * 4);
-        return ['binary', [BINARY_CODES[op], pa, pb, po, lay, r0, r1, offs]];
-      });
-      runTasks(tasks);
+      const t = rows > 1 ? threadsFor(n, ELEMENTWISE_MIN) : 1;
+      if (t === 1) {
+        r.k.binary(code, pa, pb, po, lay, 0, rows, r.alloc((rows * 2 + l.dims.length) * 4));
+      } else {
+        runTasks(ranges(rows, Math.min(t, rows), 1).map(([r0, r1]): Task => {
+          const offs = r.alloc(((r1 - r0) * 2 + l.dims.length) * 4);
+          return ['binary', [code, pa, pb, po, lay, r0, r1, offs]];
+        }));
+      }
       r.take(po, out);
     }, () => js.binary(op, a, aShape, b, bShape, out, outShape));
   },
@@ -240,7 +267,7 @@ export const wasmBackend: Backend = {
   where(cond, condShape, a, aShape, b, bShape, out, outShape) {
     const same = (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)
       || (a instanceof Int32Array && b instanceof Int32Array && out instanceof Int32Array);
-    if (!same || !(cond instanceof Uint8Array) || out.length === 0) {
+    if (!same || !(cond instanceof Uint8Array) || out.length < smallThreshold || out.length === 0) {
       return js.where(cond, condShape, a, aShape, b, bShape, out, outShape);
     }
     guarded(() => {

@@ -8,21 +8,29 @@ import { builtin, TASK_NAMES, type Runtime } from './runtime.js';
 // control words (Int32Array over the SharedArrayBuffer)
 const GEN = 0; // task generation: workers wait on it
 const PENDING = 1; // workers still running the current generation
-const ACTIVE = 2; // workers 0..ACTIVE-1 have a task this generation
 const READY = 3; // workers that have started
 const FAILED = 4; // set when a task threw
+const INIT_FAILED = 5; // set when a worker could not start
 const ARGS = 8; // Float64 slot of worker w starts at element ARGS + w * SLOT of the f64 view
-const SLOT = 24; // [task index, argc, args...]
+const SLOT = 24; // [generation, task index, argc, args...]: a worker runs its slot only when the generation is the one it woke for
 
 /** Iterations of the spin loops before parking (each ~1-2 ns of Atomics.load). */
 const SPIN = 20000;
 
+// plain script or ES module alike (workers inherit --input-type): no require, no import
 const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
+const { workerData } = process.getBuiltinModule('node:worker_threads');
 const { module, memory, control, names, index } = workerData;
-const exp = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const fns = names.map((n) => exp[n]);
 const ctl = new Int32Array(control);
+let fns;
+try {
+  const exp = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  fns = names.map((n) => exp[n]);
+} catch (e) {
+  Atomics.store(ctl, ${INIT_FAILED}, 1);
+  Atomics.notify(ctl, ${READY});
+  throw e;
+}
 const f64 = new Float64Array(control);
 const slot = ${ARGS} + index * ${SLOT};
 let seen = Atomics.load(ctl, ${GEN});
@@ -40,12 +48,12 @@ for (;;) {
   }
   spin = Math.min(spin * 2, ${SPIN});
   seen = g;
-  if (index >= Atomics.load(ctl, ${ACTIVE})) continue;
+  if (f64[slot] !== g) continue;
   try {
-    const argc = f64[slot + 1];
+    const argc = f64[slot + 2];
     const a = [];
-    for (let i = 0; i < argc; i++) a.push(f64[slot + 2 + i]);
-    fns[f64[slot]](...a);
+    for (let i = 0; i < argc; i++) a.push(f64[slot + 3 + i]);
+    fns[f64[slot + 1]](...a);
   } catch (e) {
     Atomics.store(ctl, ${FAILED}, 1);
   }
@@ -74,6 +82,11 @@ export class Pool {
     this.control = new SharedArrayBuffer((ARGS + SLOT * 64) * 8);
     this.ctl = new Int32Array(this.control);
     this.f64 = new Float64Array(this.control);
+  }
+
+  /** Workers started and ready to take tasks. */
+  get workerCount(): number {
+    return this.broken ? 0 : Atomics.load(this.ctl, READY);
   }
 
   /** Whether worker_threads exist here (Node); without them everything runs on the calling thread. */
@@ -105,7 +118,7 @@ export class Pool {
       // block until they are up (tens of ms, once)
       const deadline = Date.now() + 10000;
       for (let r = Atomics.load(this.ctl, READY); r < want; r = Atomics.load(this.ctl, READY)) {
-        if (Date.now() > deadline) {
+        if (Date.now() > deadline || Atomics.load(this.ctl, INIT_FAILED) !== 0) {
           this.broken = true;
           return 1;
         }
@@ -120,16 +133,17 @@ export class Pool {
     const k = this.rt.k as unknown as Record<string, (...a: number[]) => void>;
     const n = tasks.length - 1;
     if (n > 0) {
+      const gen = (Atomics.load(this.ctl, GEN) + 1) | 0;
       for (let w = 0; w < n; w++) {
         const [name, args] = tasks[w + 1]!;
         const s = ARGS + w * SLOT;
-        this.f64[s] = TASK_NAMES.indexOf(name);
-        this.f64[s + 1] = args.length;
-        for (let i = 0; i < args.length; i++) this.f64[s + 2 + i] = args[i]!;
+        this.f64[s] = gen;
+        this.f64[s + 1] = TASK_NAMES.indexOf(name);
+        this.f64[s + 2] = args.length;
+        for (let i = 0; i < args.length; i++) this.f64[s + 3 + i] = args[i]!;
       }
-      Atomics.store(this.ctl, ACTIVE, n);
       Atomics.store(this.ctl, PENDING, n);
-      Atomics.add(this.ctl, GEN, 1);
+      Atomics.store(this.ctl, GEN, gen);
       Atomics.notify(this.ctl, GEN);
     }
     const [name, args] = tasks[0]!;

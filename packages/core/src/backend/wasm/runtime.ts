@@ -10,6 +10,7 @@ export interface Kernels {
   sgemm(...args: number[]): void;
   sgemmBatch(...args: number[]): void;
   gemmWorkspaceBytes(): number;
+  heapBase(): number;
   unary(op: number, x: number, out: number, n: number, p0: number, p1: number): void;
   binary(op: number, a: number, b: number, out: number, lay: number, r0: number, r1: number, offs: number): void;
   where(cond: number, a: number, b: number, out: number, lay: number, r0: number, r1: number, offs: number): void;
@@ -107,7 +108,8 @@ export class Runtime {
   /** Threads whose GEMM workspace is reserved. */
   readonly maxThreads: number;
   readonly wsBytes: number;
-  private readonly wsBase = 1024;
+  /** Below it: the module's static data (AssemblyScript's math tables). */
+  private readonly wsBase: number;
   private readonly arenaBase: number;
   private top: number;
   f32!: Float32Array;
@@ -124,6 +126,7 @@ export class Runtime {
     const probeMem = new WA.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
     const probe = new WA.Instance(this.module, { env: { memory: probeMem } }).exports as unknown as Kernels;
     this.wsBytes = align(probe.gemmWorkspaceBytes(), 64);
+    this.wsBase = align(probe.heapBase() + 64, 64);
     this.arenaBase = align(this.wsBase + this.wsBytes * maxThreads, 64);
     const initial = Math.min(MAX_PAGES, Math.ceil((this.arenaBase + (4 << 20)) / PAGE));
     this.memory = new WA.Memory({ initial, maximum: MAX_PAGES, shared: true });
@@ -159,7 +162,12 @@ export class Runtime {
       const want = Math.max(pages, Math.ceil(cur / PAGE / 8));
       const maxMore = MAX_PAGES - cur / PAGE;
       if (pages > maxMore) throw new OutOfWasmMemory(`wasm backend: a kernel needs ${end} bytes of scratch, more than ${MAX_PAGES * PAGE}`);
-      this.memory.grow(Math.min(want, maxMore));
+      try {
+        this.memory.grow(Math.min(want, maxMore));
+      } catch {
+        // the engine could not reserve more (address space, or a smaller cap than ours)
+        if (this.memory.buffer.byteLength < end) throw new OutOfWasmMemory(`wasm backend: could not grow memory to ${end} bytes`);
+      }
     }
     this.refresh();
   }

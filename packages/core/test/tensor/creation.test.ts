@@ -1,0 +1,114 @@
+// Tensor factories: values, dtypes, seeding, and clear errors for malformed arguments.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import * as core from '../../src/index.js';
+import { Generator, NeuroneError, Tensor, arange, eye, full, linspace, ones, rand, randint, randn, randperm, tensor, zeros } from '../../src/index.js';
+
+describe('creation values', () => {
+  it('tensor infers shape and dtype from nested arrays and typed arrays', () => {
+    expect(tensor([[1, 2], [3, 4]]).shape).toEqual([2, 2]);
+    expect(tensor([[1, 2], [3, 4]]).dtype).toBe('float32');
+    expect(tensor([true, false]).dtype).toBe('bool');
+    expect(tensor(3).shape).toEqual([]);
+    expect(tensor([]).shape).toEqual([0]);
+    expect(tensor([[]]).shape).toEqual([1, 0]);
+    expect(tensor(new Int32Array([1, 2, 3]), { shape: [3, 1] }).dtype).toBe('int32');
+    expect(tensor(new Uint16Array([1, 2]) as never).dtype).toBe('float32');
+  });
+
+  it('converts like a cast: int32 truncates toward zero, bool is x != 0 (NaN is true)', () => {
+    expect(tensor([1.7, -1.7], { dtype: 'int32' }).toArray()).toEqual([1, -1]);
+    expect(tensor(new Float32Array([1.7, -1.7]), { dtype: 'int32' }).toArray()).toEqual([1, -1]);
+    expect(tensor([0.5, 0, -2, NaN], { dtype: 'bool' }).toArray()).toEqual([1, 0, 1, 1]);
+    expect(tensor(new Float64Array([0.5, 0, 256]), { dtype: 'bool' }).toArray()).toEqual([1, 0, 1]);
+    expect(full([2], 3, { dtype: 'bool' }).toArray()).toEqual([1, 1]);
+    expect(full([2], 0.5, { dtype: 'bool' }).toArray()).toEqual([1, 1]);
+  });
+
+  it('does not share storage with a typed array it is given', () => {
+    const src = new Float32Array([1, 2]);
+    const t = tensor(src);
+    src[0] = 9;
+    expect(t.toArray()).toEqual([1, 2]);
+  });
+
+  it('arange, linspace and eye', () => {
+    expect(arange(5).toArray()).toEqual([0, 1, 2, 3, 4]);
+    expect(arange(5).dtype).toBe('int32');
+    expect(arange(1, 2, 0.25).toArray()).toEqual([1, 1.25, 1.5, 1.75]);
+    expect(arange(1, 2, 0.25).dtype).toBe('float32');
+    expect(arange(5, 0, -2).toArray()).toEqual([5, 3, 1]);
+    expect(arange(3, 3).shape).toEqual([0]);
+    expect(linspace(0, 1, 5).toArray()).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(linspace(2, 3, 1).toArray()).toEqual([2]);
+    expect(eye(2, 3).toArray()).toEqual([[1, 0, 0], [0, 1, 0]]);
+  });
+
+  it('the same seed gives the same numbers', () => {
+    const a = randn([5], { generator: new Generator(42) });
+    const b = randn([5], { generator: new Generator(42) });
+    expect(a.toArray()).toEqual(b.toArray());
+    core.manualSeed(7);
+    const c = rand([4]);
+    core.manualSeed(7);
+    expect(rand([4]).toArray()).toEqual(c.toArray());
+    const r = randint(-2, 3, [1000], { generator: new Generator(1) });
+    expect(r.dtype).toBe('int32');
+    expect(Math.min(...r.toList())).toBe(-2);
+    expect(Math.max(...r.toList())).toBe(2);
+    expect([...randperm(6, { generator: new Generator(3) }).toList()].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+});
+
+describe('creation errors', () => {
+  it.each<[string, () => unknown, RegExp]>([
+    ['ragged', () => tensor([[1, 2], [3]]), /^tensor: ragged nested array/],
+    ['strings', () => tensor(['a'] as unknown as number[]), /^tensor: expected numbers or booleans, got string/],
+    ['shape mismatch', () => tensor([1, 2, 3], { shape: [2, 2] }), /^tensor: shape \[2,2\] needs 4 elements, got 3/],
+    ['bad shape option', () => tensor([1, 2], { shape: [-1, -2] }), /^tensor: invalid shape/],
+    ['BigInt64Array', () => tensor(new BigInt64Array(2) as unknown as Float32Array), /^tensor: cannot make a tensor from a BigInt64Array/],
+    ['unknown dtype', () => zeros([2], { dtype: 'float16' as 'float32' }), /^zeros: unknown dtype "float16"/],
+    ['negative dim', () => ones([2, -1]), /^ones: invalid shape \[2,-1\]/],
+    ['huge', () => zeros([2 ** 20, 2 ** 20]), /^zeros: a tensor of shape \[1048576,1048576\] would have/],
+    ['not a shape', () => zeros(3 as unknown as number[]), /^zeros: expected a shape \(array of integers\), got 3/],
+    ['full value', () => full([2], 'a' as unknown as number), /^full: value must be a number/],
+    ['arange step', () => arange(0, 1, 0), /^arange: step must be a nonzero finite number/],
+    ['arange infinite', () => arange(0, Infinity), /^arange: start and end must be finite/],
+    ['linspace steps', () => linspace(0, 1, 2.5), /^linspace: steps must be a non-negative integer/],
+    ['rand int dtype', () => rand([2], { dtype: 'int32' }), /^rand: expects a floating dtype, got int32/],
+    ['randint range', () => randint(3, 3, [2]), /^randint: high \(3\) must be greater than low \(3\)/],
+    ['randint fractional', () => randint(0.5, 3, [2]), /^randint: low and high must be integers/],
+    ['randperm', () => randperm(-1), /^randperm: n must be a non-negative integer, got -1/],
+  ])('%s', (_label, f, re) => {
+    expect(f).toThrow(NeuroneError);
+    expect(f).toThrow(re);
+  });
+
+  const junk = fc.constantFrom<unknown>(null, undefined, 'x', {}, [1, -1], [1.5], true, NaN, -1, 1.5, 2 ** 40, [2 ** 20, 2 ** 20], Symbol.for('s'));
+  const factories: Array<[string, (...a: unknown[]) => unknown, number]> = [
+    ['zeros', core.zeros as never, 2], ['ones', core.ones as never, 2], ['full', core.full as never, 3],
+    ['arange', core.arange as never, 4], ['linspace', core.linspace as never, 4], ['eye', core.eye as never, 3],
+    ['rand', core.rand as never, 2], ['randn', core.randn as never, 2], ['randint', core.randint as never, 4],
+    ['randperm', core.randperm as never, 2], ['tensor', core.tensor as never, 2],
+  ];
+  it.each(factories)('%s: junk arguments give a clear error or a well-formed tensor', (name, f, arity) => {
+    const arg = fc.oneof(junk, fc.integer({ min: 0, max: 4 }), fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 3 }));
+    fc.assert(
+      fc.property(fc.array(arg, { minLength: arity, maxLength: arity }), (args) => {
+        let out: unknown;
+        try {
+          out = f(...args);
+        } catch (e) {
+          if (!(e instanceof NeuroneError) || !e.message.startsWith(`${name}: `)) {
+            throw new Error(`${name} threw ${(e as Error).constructor.name}: ${(e as Error).message}`);
+          }
+          return;
+        }
+        expect(out).toBeInstanceOf(Tensor);
+        const t = out as Tensor;
+        expect(t.data.length).toBe(t.shape.reduce((a, b) => a * b, 1));
+      }),
+      { numRuns: 300, seed: 99 },
+    );
+  }, 60_000);
+});
