@@ -31,7 +31,7 @@ export interface ModelConfig {
 export const DEFAULT_CONFIGS: Record<Arch, ModelConfig> = {
   crnn: {
     arch: 'crnn', height: LINE_HEIGHT, channels: [8, 16, 32, 64], pools: [[2, 2], [2, 2], [2, 1], [2, 1]],
-    hidden: 96, layers: 2, dropout: 0.2, numClasses: NUM_CLASSES,
+    hidden: 64, layers: 2, dropout: 0.2, numClasses: NUM_CLASSES,
   },
   mdlstm: {
     arch: 'mdlstm', height: LINE_HEIGHT, channels: [8, 16, 32], pools: [[2, 2], [2, 2], [2, 1]],

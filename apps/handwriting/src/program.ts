@@ -1,15 +1,18 @@
 // The command-line program: train, eval, recognize and render.
-import { resolve } from 'node:path';
-import { Tensor, listBackends, setBackend } from '@neurone/core';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Generator, Tensor, listBackends, setBackend } from '@neurone/core';
 import { saveImage } from '@neurone/vision';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CHECKPOINT, loadModel } from './checkpoint.js';
 import { normalizeText } from './charset.js';
-import { Generator } from '@neurone/core';
 import { digitString } from './digits.js';
 import { EVAL_SETS, type EvalResult, type EvalSet, evaluate } from './evaluate.js';
 import { ALL_FONTS, EVAL_FONTS, TRAINING_FONTS } from './fonts.js';
 import { recognizeFile } from './recognize.js';
+import type { RGBImage } from './imageops.js';
+import { ErrorRate } from './metrics.js';
 import { inkOnPaper, renderLine, renderPage } from './render.js';
 import { train } from './train.js';
 
@@ -132,10 +135,41 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('demo')
+    .description('render a few images (a line, a line in a font never trained on, MNIST digits, a page), read them and print each beside its text')
+    .option('--checkpoint <path>', 'model file (default: the shipped models/handwriting.safetensors)')
+    .option('--dir <path>', 'where to write the images (default: a temporary directory)')
+    .addOption(backendOption())
+    .action(async (o: { checkpoint?: string; dir?: string; backend?: string }) => {
+      useBackend(o.backend);
+      const { model } = loadModel(o.checkpoint === undefined ? DEFAULT_CHECKPOINT : resolve(o.checkpoint));
+      const dir = o.dir === undefined ? mkdtempSync(join(tmpdir(), 'neurone-handwriting-')) : resolve(o.dir);
+      mkdirSync(dir, { recursive: true });
+      const cases: Array<{ name: string; what: string; text: string; img: RGBImage }> = [
+        { name: 'line.png', what: 'training font (kalam), unseen text', text: 'The whale was seen at noon, 1851.', img: renderLine('The whale was seen at noon, 1851.', 'kalam', 11, { size: 44 }) },
+        { name: 'reserved-font.png', what: 'font never trained on (handlee)', text: 'Call me Ishmael.', img: renderLine('Call me Ishmael.', 'handlee', 5, { size: 44 }) },
+        { name: 'mnist.png', what: 'MNIST digits, reserved split', text: '4081927', img: (() => { const rng = new Generator(3); return inkOnPaper(digitStringOf('4081927', rng), rng); })() },
+        { name: 'page.png', what: 'a page of two lines (caveat)', text: 'It was the best of times,\nit was the worst of times.', img: renderPage(['It was the best of times,', 'it was the worst of times.'], 'caveat', 2, { size: 44 }) },
+      ];
+      for (const c of cases) {
+        const file = join(dir, c.name);
+        await saveImage(new Tensor(c.img.data, [3, c.img.height, c.img.width]), file);
+        const t0 = performance.now();
+        const r = await recognizeFile(model, file);
+        const ms = performance.now() - t0;
+        const err = new ErrorRate().add(r.text, c.text);
+        console.log(`${c.what}: ${file}`);
+        console.log(`  expected: ${c.text.split('\n').join(' / ')}`);
+        console.log(`  read:     ${r.text.split('\n').join(' / ')}    [confidence ${r.confidence.toFixed(2)}, CER ${pct(err.cer)}, ${ms.toFixed(0)} ms]`);
+      }
+    });
+
+  program
     .command('train')
     .description('train a recognizer on synthetic lines and MNIST digit strings (training splits only)')
     .addOption(new Option('--arch <name>', 'crnn: conv blocks + BLSTM; mdlstm: multi-dimensional LSTM').choices(['crnn', 'mdlstm']).default('crnn'))
     .option('--steps <n>', 'optimizer steps', int('--steps', 1), 3000)
+    .option('--minutes <n>', 'wall-time budget: stop when spent (the learning rate decays over it)', num('--minutes'))
     .option('--batch-size <n>', 'lines per step', int('--batch-size', 1), 16)
     .option('--lr <x>', 'peak learning rate (Adam, warm-up then cosine decay)', num('--lr'), 1e-3)
     .option('--seed <n>', 'seed of the data stream', int('--seed'), 1)
@@ -165,7 +199,7 @@ export function buildProgram(): Command {
       if (o.hidden !== undefined) config.hidden = o.hidden;
       if (o.layers !== undefined) config.layers = o.layers;
       const r = train({
-        arch: o.arch as 'crnn' | 'mdlstm', steps: o.steps as number, batchSize: o.batchSize as number, lr: o.lr as number,
+        arch: o.arch as 'crnn' | 'mdlstm', steps: o.steps as number, minutes: o.minutes as number | undefined, batchSize: o.batchSize as number, lr: o.lr as number,
         seed: o.seed as number, valEvery: o.valEvery as number, valSize: o.valSize as number, out: resolve(String(o.out)),
         export: o.export === undefined ? undefined : resolve(String(o.export)), resume: Boolean(o.resume),
         maxChars: o.maxChars as number, digitsFraction: o.digitsFraction as number, config, progress: o.progress === false ? false : undefined,

@@ -15,6 +15,12 @@ export interface TrainOptions {
   arch: Arch;
   /** Optimizer steps in all (a resumed run continues up to this). */
   steps: number;
+  /**
+   * Wall-time budget in minutes (resumed parts included): training stops
+   * when it is spent, and the learning-rate schedule follows whichever of
+   * steps and time is further along.
+   */
+  minutes?: number;
   batchSize: number;
   /** Peak learning rate (Adam), reached after a linear warm-up, then cosine decay. */
   lr: number;
@@ -55,11 +61,11 @@ export interface TrainResult {
 /** Seed bases that keep the validation stream apart from the training stream. */
 const VAL_BASE = 8e12;
 
-function lrAt(step: number, total: number, peak: number): number {
-  const warm = Math.min(300, Math.floor(total / 10));
+/** Linear warm-up over the first steps, then cosine decay to 2% of the peak as `progress` goes from 0 to 1. */
+function lrAt(step: number, progress: number, total: number, peak: number): number {
+  const warm = Math.min(200, Math.floor(total / 10));
   if (step < warm) return peak * (step + 1) / warm;
-  const t = (step - warm) / Math.max(1, total - warm);
-  return peak * (0.02 + 0.98 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, t))));
+  return peak * (0.02 + 0.98 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress))));
 }
 
 /** Knuth's multiplicative hash of the sample index in [0, 1): picks each sample's kind. */
@@ -144,11 +150,14 @@ export function train(o: TrainOptions): TrainResult {
   let ema = NaN;
   let lines = 0;
   let tRate = performance.now();
-  for (let step = startStep; step < o.steps; step++) {
+  const budget = o.minutes === undefined ? Infinity : o.minutes * 60;
+  let step = startStep;
+  for (; step < o.steps && elapsed() < budget; step++) {
     const k = Math.floor(step / poolBatches);
     if (cached?.k !== k) cached = { k, batches: pool(k, o) };
     const batch = cached.batches[step % poolBatches]!;
-    opt.paramGroups[0]!.lr = lrAt(step, o.steps, o.lr);
+    const progress = Math.max(step / o.steps, elapsed() / budget);
+    opt.paramGroups[0]!.lr = lrAt(step, progress, o.steps, o.lr);
     model.train();
     const { logProbs, lengths } = model.forward(batch.x, batch.widths);
     const loss = ctcLoss(logProbs, batch.targets, lengths, batch.targetLengths, { blank: BLANK, zeroInfinity: true });
@@ -163,7 +172,8 @@ export function train(o: TrainOptions): TrainResult {
     bar?.update(step + 1, { loss: ema.toFixed(3), speed });
     if (!bar && (step + 1) % 50 === 0 && (step + 1) % o.valEvery !== 0) log(`step ${step + 1}/${o.steps}  loss ${ema.toFixed(3)}  ${speed} lines/s`);
 
-    if ((step + 1) % o.valEvery === 0 || step + 1 === o.steps) {
+    const last = step + 1 === o.steps || elapsed() >= budget;
+    if ((step + 1) % o.valEvery === 0 || last) {
       const rl = scoreSamples(model, val.lines);
       const rd = scoreSamples(model, val.digits);
       Object.assign(metrics, { valLinesCER: rl.cer, valLinesWER: rl.wer, valDigitsCER: rd.cer, loss: ema });
@@ -172,7 +182,7 @@ export function train(o: TrainOptions): TrainResult {
         step: step + 1, optimizer: opt,
         metadata: { command: o.command ?? '', elapsedSeconds: elapsed(), metrics, options: { ...o, log: undefined } },
       });
-      const msg = `step ${step + 1}/${o.steps}  loss ${ema.toFixed(3)}  val CER lines ${(100 * rl.cer).toFixed(2)}% ` +
+      const msg = `step ${step + 1}/${budget < Infinity ? `${o.steps} or ${o.minutes} min` : o.steps}  loss ${ema.toFixed(3)}  val CER lines ${(100 * rl.cer).toFixed(2)}% ` +
         `(WER ${(100 * rl.wer).toFixed(1)}%)  digits ${(100 * rd.cer).toFixed(2)}%  ${speed} lines/s  ${(elapsed() / 60).toFixed(1)} min`;
       if (bar) bar.render(); else log(msg);
       if (bar && process.env.HANDWRITING_LOG) log(msg);
@@ -183,7 +193,7 @@ export function train(o: TrainOptions): TrainResult {
   bar?.stop();
   const seconds = elapsed();
   if (o.export) {
-    saveModel(o.export, model, { step: o.steps, metadata: { command: o.command ?? '', elapsedSeconds: seconds, metrics } });
+    saveModel(o.export, model, { step, metadata: { command: o.command ?? '', elapsedSeconds: seconds, metrics } });
   }
-  return { model, steps: o.steps, seconds, metrics };
+  return { model, steps: step, seconds, metrics };
 }

@@ -7,7 +7,6 @@ import { detachState } from '@neurone/sequence';
 import { loadTextgenCheckpoint, saveTextgenCheckpoint, type LossPoint, type Progress, type TrainConfig } from './checkpoint.js';
 import { loadCorpus, validationStart } from './corpus.js';
 import { CharRNN, type ModelConfig, type RecurrentState } from './model.js';
-import { plotLossCurve } from './plot.js';
 import { Streams, evaluate } from './streams.js';
 import { UnknownCharacterError, Vocabulary } from './vocab.js';
 
@@ -145,6 +144,8 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
   const wallBefore = progress.wallMs;
   let state: RecurrentState | null = resumed?.carried ?? null;
   const plotPath = req.plot === undefined ? defaultPlotPath(req.out) : req.plot;
+  // the canvas library is loaded only when a plot is wanted
+  const plotLossCurve = plotPath ? (await import('./plot.js')).plotLossCurve : null;
   const command = req.command ?? 'train';
 
   req.onStart?.({
@@ -169,7 +170,7 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
       model, vocab, optimizer: opt.stateDict(), carried: state,
       meta: { train: cfg, progress, valLoss: lastVal?.loss ?? null, valChars: lastVal?.chars ?? null, command },
     });
-    if (plotPath) {
+    if (plotPath && plotLossCurve) {
       // the steps since the last point of the curve show as a provisional point
       const trainCurve = window.length > 0 ? [...progress.trainCurve, point(progress, window)] : progress.trainCurve;
       plotLossCurve(plotPath, { trainCurve, valCurve: progress.valCurve }, { title: `textgen: ${path.basename(cfg.corpus)}, ${describeModel(model.config)}` });

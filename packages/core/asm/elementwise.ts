@@ -340,7 +340,19 @@ export function where(cond: usize, a: usize, b: usize, out: usize, lay: usize, r
     const pa = a + (<usize>load<i32>(ro, 4) << 2);
     const pb = b + (<usize>load<i32>(ro, 8) << 2);
     const po = out + ((<usize>r * len) << 2);
-    for (let i = 0; i < len; i++) {
+    let i = 0;
+    if (lc == 1 && (la == 0 || la == 1) && (lb == 0 || lb == 1)) {
+      // 4 condition bytes -> 4 lane masks; a or b may be one value (masked fill)
+      const as = v128.load32_splat(pa);
+      const bs = v128.load32_splat(pb);
+      for (; i + 4 <= len; i += 4) {
+        const c8 = v128.load32_zero(pc + <usize>i);
+        const m = i32x4.ne(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(c8)), i32x4.splat(0));
+        const o = <usize>i << 2;
+        v128.store(po + o, v128.bitselect(la ? v128.load(pa + o) : as, lb ? v128.load(pb + o) : bs, m));
+      }
+    }
+    for (; i < len; i++) {
       const c = load<u8>(pc + <usize>i * lc);
       store<i32>(po + (<usize>i << 2), c ? load<i32>(pa + ((<usize>i * la) << 2)) : load<i32>(pb + ((<usize>i * lb) << 2)));
     }

@@ -1,3 +1,5 @@
+import { madd, madd64 } from './simd';
+
 // Vectorised f32 transcendental functions (Cephes-style range reduction and
 // polynomials, ~1-2 ulp) for the hot activations.
 
@@ -14,19 +16,22 @@
 export function vexp(x: v128): v128 {
   const hiLim = f32x4.splat(88.7228391);
   const loLim = f32x4.splat(-103.972084);
-  const xc = f32x4.max(f32x4.min(x, hiLim), loLim);
+  // pmin/pmax are single instructions; NaN lanes are fixed up at the end
+  const xc = f32x4.pmax(f32x4.pmin(x, hiLim), loLim);
   const n = f32x4.nearest(f32x4.mul(xc, f32x4.splat(LOG2E)));
   let r = f32x4.sub(xc, f32x4.mul(n, f32x4.splat(LN2_HI)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
   let y = f32x4.splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
+  y = madd(y, r, f32x4.splat(1.3981999507e-3));
+  y = madd(y, r, f32x4.splat(8.3334519073e-3));
+  y = madd(y, r, f32x4.splat(4.1665795894e-2));
+  y = madd(y, r, f32x4.splat(1.6666665459e-1));
+  y = madd(y, r, f32x4.splat(5.0000001201e-1));
   y = f32x4.add(f32x4.add(f32x4.mul(y, f32x4.mul(r, r)), r), f32x4.splat(1));
   // 2^n in two factors so that n down to -150 stays representable
-  const ni = i32x4.trunc_sat_f32x4_s(n);
+  // n is integral and small: its bits via the 1.5 * 2^23 trick
+  const magic32 = f32x4.splat(12582912.0);
+  const ni = i32x4.sub(f32x4.add(n, magic32), magic32);
   const n1 = i32x4.shr_s(ni, 1);
   const n2 = i32x4.sub(ni, n1);
   const s1 = i32x4.shl(i32x4.add(n1, i32x4.splat(127)), 23);
@@ -74,17 +79,17 @@ export function vtanh(x: v128): v128 {
 @inline
 function expm1Poly(r: v128): v128 {
   let p = f64x2.splat(1.0 / 6227020800.0);
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 479001600.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 39916800.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
+  p = madd64(p, r, f64x2.splat(1.0 / 479001600.0));
+  p = madd64(p, r, f64x2.splat(1.0 / 39916800.0));
+  p = madd64(p, r, f64x2.splat(1.0 / 3628800.0));
+  p = madd64(p, r, f64x2.splat(1.0 / 362880.0));
+  p = madd64(p, r, f64x2.splat(1.0 / 40320.0));
+  p = madd64(p, r, f64x2.splat(1.0 / 5040.0));
+  p = madd64(p, r, f64x2.splat(1.0 / 720.0));
+  p = madd64(p, r, f64x2.splat(1.0 / 120.0));
+  p = madd64(p, r, f64x2.splat(1.0 / 24.0));
+  p = madd64(p, r, f64x2.splat(1.0 / 6.0));
+  p = madd64(p, r, f64x2.splat(0.5));
   return f64x2.add(f64x2.mul(f64x2.mul(p, r), r), r);
 }
 
@@ -92,7 +97,7 @@ function expm1Poly(r: v128): v128 {
 // @ts-ignore: decorator
 @inline
 export function vexp64(x: v128): v128 {
-  const xc = f64x2.max(f64x2.min(x, f64x2.splat(100)), f64x2.splat(-110));
+  const xc = f64x2.pmax(f64x2.pmin(x, f64x2.splat(100)), f64x2.splat(-110));
   const n = f64x2.nearest(f64x2.mul(xc, f64x2.splat(1.4426950408889634)));
   let r = f64x2.sub(xc, f64x2.mul(n, f64x2.splat(6.93147180369123816490e-01)));
   r = f64x2.sub(r, f64x2.mul(n, f64x2.splat(1.90821492927058770002e-10)));
@@ -104,17 +109,21 @@ export function vexp64(x: v128): v128 {
   return f64x2.mul(y, scale);
 }
 
-/** tanh in f64 lanes: e/(e+2) with e = expm1(2|x|) near 0, 1 - 2/(e^2|x| + 1) elsewhere. */
+/** tanh in f64 lanes: e / (e + 2) with e = expm1(2|x|) = 2^n (1 + p(r)) - 1, exact through 0 (n = 0: e = p(r)). */
 // @ts-ignore: decorator
 @inline
 export function vtanh64(x: v128): v128 {
   const z = f64x2.abs(x);
-  const z2 = f64x2.add(z, z);
-  const em = expm1Poly(z2);
-  const small = f64x2.div(em, f64x2.add(em, f64x2.splat(2)));
-  const one = f64x2.splat(1);
-  const big = f64x2.sub(one, f64x2.div(f64x2.splat(2), f64x2.add(vexp64(z2), one)));
-  const r = v128.bitselect(small, big, f64x2.lt(z, f64x2.splat(0.17)));
-  const signed = v128.or(r, v128.and(x, i64x2.splat(0x8000000000000000)));
+  const y = f64x2.pmin(f64x2.add(z, z), f64x2.splat(100));
+  const n = f64x2.nearest(f64x2.mul(y, f64x2.splat(1.4426950408889634)));
+  let r = f64x2.sub(y, f64x2.mul(n, f64x2.splat(6.93147180369123816490e-01)));
+  r = f64x2.sub(r, f64x2.mul(n, f64x2.splat(1.90821492927058770002e-10)));
+  const p = expm1Poly(r);
+  const magic = f64x2.splat(6755399441055744.0);
+  const ni = i64x2.sub(f64x2.add(n, magic), magic);
+  const scale = i64x2.shl(i64x2.add(ni, i64x2.splat(1023)), 52);
+  const e = f64x2.add(f64x2.sub(scale, f64x2.splat(1)), f64x2.mul(scale, p));
+  const t = f64x2.div(e, f64x2.add(e, f64x2.splat(2)));
+  const signed = v128.or(t, v128.and(x, i64x2.splat(0x8000000000000000)));
   return v128.bitselect(x, signed, f64x2.ne(x, x));
 }

@@ -8,6 +8,14 @@ export function madd(a: v128, b: v128, c: v128): v128 {
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
+/** a * b + c in f64 lanes (fused with relaxed SIMD). */
+// @ts-ignore: decorator
+@inline
+export function madd64(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
+  return f64x2.add(f64x2.mul(a, b), c);
+}
+
 /** Transposes the 4x4 block whose rows start at src, src+stride, ... into rows dst, dst+dstStride, ... */
 // @ts-ignore: decorator
 @inline

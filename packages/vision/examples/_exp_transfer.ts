@@ -80,6 +80,7 @@ function fineTune(model: LeNet5, label: string): number {
 }
 
 const snapshot = pretrained.stateDict();
+const unfreezeLinear = (l: nn.Linear) => { l.weight.requiresGrad_(true); l.bias?.requiresGrad_(true); };
 const variant = (name: string, make: (m: LeNet5) => void) => {
   const m = lenet5({ numClasses: 5 });
   m.loadStateDict(Object.fromEntries(Object.entries(snapshot).map(([k, v]) => [k, v.clone()])));
@@ -89,6 +90,7 @@ const variant = (name: string, make: (m: LeNet5) => void) => {
 variant('A: freeze all, new last layer', (m) => { freeze(m); m.classifier.pop(); m.classifier.append(new nn.Linear(84, 5)); });
 variant('B: freeze features, new classifier', (m) => { freeze(m.features); m.classifier = new nn.Sequential(new nn.Linear(400, 120), new nn.ReLU(), new nn.Linear(120, 84), new nn.ReLU(), new nn.Linear(84, 5)); });
 variant('C: freeze features, linear head', (m) => { freeze(m.features); m.classifier = new nn.Sequential(new nn.Linear(400, 5)); });
+variant('E: freeze all but classifier.4 and classifier.2 (new)', (m) => { freeze(m); m.classifier.pop(); m.classifier.append(new nn.Linear(84, 5)); unfreezeLinear(m.classifier.at(2) as nn.Linear); });
 const transfer = variant('D: freeze features, fine-tune old classifier with new last layer', (m) => { freeze(m.features); m.classifier.pop(); m.classifier.append(new nn.Linear(84, 5)); });
 manualSeed(seed + 4);
 const scratch = fineTune(lenet5({ numClasses: 5 }), `same network from scratch (${shots} examples per digit)`);

@@ -145,7 +145,7 @@ describe('wasm backend kernels against the reference backend', { timeout: 60000 
   it('where: broadcast condition and operands, float32 and int32', () => {
     const r = rng(3);
     const cases: Array<[number[], number[], number[]]> = [
-      [[4, 5], [4, 5], [4, 5]], [[4, 1], [5], []], [[1, 5], [4, 1], [4, 5]], [[2, 3, 1], [3, 7], [1]], [[], [3], [3]],
+      [[4, 5], [4, 5], [4, 5]], [[4, 5], [], [4, 5]], [[4, 5], [4, 5], []], [[4, 1], [5], []], [[3, 37], [3, 37], [3, 37]], [[1, 5], [4, 1], [4, 5]], [[2, 3, 1], [3, 7], [1]], [[], [3], [3]],
     ];
     for (const [cs, as, bs] of cases) {
       const outShape = broadcast(broadcast(cs, as), bs);

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getNumThreads, listBackends, setNumThreads, wasmBackend } from '../../src/index.js';
+import { NeuroneError, getNumThreads, listBackends, setNumThreads, wasmBackend } from '../../src/index.js';
 import { wasmInfo } from '../../src/backend/wasm/index.js';
 import type { MatmulParams } from '../../src/backend/backend.js';
 
@@ -26,7 +26,7 @@ describe('wasm backend threads', () => {
   it('is registered and setNumThreads checks its argument', () => {
     expect(listBackends()).toContain('wasm');
     expect(() => setNumThreads(0)).toThrow(/setNumThreads: expected a positive integer, got 0/);
-    expect(() => setNumThreads(1.5)).toThrow(RangeError);
+    expect(() => setNumThreads(1.5)).toThrow(NeuroneError);
   });
 
   it('gives the same GEMM and softmax bits on one thread and on two', () => {

@@ -2,16 +2,12 @@
 // backward) done by the backend's matmul kernel on W as stored: no transposed copies.
 import { DTypeError, ShapeError, Tensor, getBackend } from '@neurone/core';
 import { fmtShape, recordOp, zerosOf } from '../util.js';
-import type { SharedGrad, StepWeight } from './shared.js';
+import type { StepWeight } from './shared.js';
 
 export interface LinearOpOptions {
   bias?: Tensor | null;
   /** A tensor of the output's shape added to the result (e.g. a precomputed input projection). */
   addend?: Tensor | null;
-  /** When `w` is this SharedGrad's anchor, dW is accumulated into its buffer. */
-  wShared?: SharedGrad;
-  /** When `bias` is this SharedGrad's anchor, db is accumulated into its buffer. */
-  bShared?: SharedGrad;
 }
 
 /**
@@ -67,22 +63,12 @@ export function linearOp(x: Tensor, w: Tensor, opts: LinearOpOptions = {}): Tens
     }
     if (w.requiresGrad) {
       // dW = g^T @ x
-      let first = true;
-      let buf: Tensor;
-      if (opts.wShared) [buf, first] = opts.wShared.take();
-      else buf = zerosOf([O, I], dtype);
-      be.matmul(g.data, x.data, buf.data, { batch: 1, m: O, n: I, k: R, transA: true, transB: false, strideA: 0, strideB: 0, accumulate: true });
-      dw = first ? buf : null;
+      dw = zerosOf([O, I], dtype);
+      be.matmul(g.data, x.data, dw.data, { batch: 1, m: O, n: I, k: R, transA: true, transB: false, strideA: 0, strideB: 0, accumulate: false });
     }
     if (bias !== null && bias.requiresGrad) {
-      const colSum = be.alloc(dtype, O);
-      be.reduce('sum', g.data, 1, R, O, colSum);
-      let first = true;
-      let buf: Tensor;
-      if (opts.bShared) [buf, first] = opts.bShared.take();
-      else buf = zerosOf([O], dtype);
-      for (let j = 0; j < O; j++) buf.data[j]! += colSum[j]!;
-      db = first ? buf : null;
+      db = zerosOf([O], dtype);
+      be.reduce('sum', g.data, 1, R, O, db.data);
     }
     const grads = [dx, dw];
     if (bias !== null) grads.push(db);

@@ -109,7 +109,7 @@ function maxPoolPlanes(x: Tensor, g: Pool, wantIndices: boolean): [Tensor, Tenso
  *   maxPool2d(randn([1, 6, 28, 28]), 2).shape; // [1, 6, 14, 14]
  */
 export function maxPool2d(input: Tensor, kernelSize: IntOrTuple, opts: MaxPoolOptions = {}): Tensor {
-  return maxPool2dWithIndices(input, kernelSize, opts)[0];
+  return maxPoolNd('maxPool2d', 2, input, kernelSize, opts, false)[0];
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { TypedArray } from '../../dtype.js';
 import { stridesOf, type Shape } from '../../shape.js';
 import type { Backend, BinaryOp, Im2colParams, MatmulParams, ReduceOp, UnaryOp } from '../backend.js';
+import { NeuroneError } from '../../errors.js';
 import { jsBackend as js } from '../js.js';
 import { Pool, type Task } from './pool.js';
 import { builtin, envVar, OutOfWasmMemory, Runtime } from './runtime.js';
@@ -70,7 +71,7 @@ let numThreads = defaultThreads();
  *   setNumThreads(1);
  */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${String(n)}`);
+  if (!Number.isInteger(n) || n < 1) throw new NeuroneError(`setNumThreads: expected a positive integer, got ${String(n)}`);
   numThreads = n;
 }
 
