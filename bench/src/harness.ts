@@ -149,8 +149,10 @@ export async function measure(w: Workload, ctx: Context): Promise<Partial<Record
     }
   };
 
-  // Warm-up: one step, then (unless slow) about warmMs of steps; the second
-  // phase gives the per-step estimate that sizes the rounds.
+  // Warm-up: one step (which may pay one-time costs: compilation, pools), a
+  // second that estimates the step time, then about warmMs of steps for
+  // short ones; the estimate sizes the rounds. Only a first step slower than
+  // singleShotMs is taken as the measurement itself.
   for (const r of [...runners]) {
     try {
       await r.enter();
@@ -160,12 +162,10 @@ export async function measure(w: Workload, ctx: Context): Promise<Partial<Record
         r.rounds = 0;
         continue;
       }
-      let est = t1;
-      if (t1 < settings.warmMs) {
-        const k = Math.min(10000, Math.max(1, Math.ceil((settings.warmMs - t1) / t1)));
+      let est = await r.run(1);
+      if (t1 + est < settings.warmMs) {
+        const k = Math.min(10000, Math.max(1, Math.ceil((settings.warmMs - t1 - est) / est)));
         est = (await r.run(k)) / k;
-      } else if (t1 < settings.slowMs) {
-        est = await r.run(1);
       }
       r.stepsPerRound = Math.max(1, Math.round(settings.roundMs / est));
       const minRounds = est > settings.slowMs ? 1 : 3;

@@ -10,10 +10,10 @@ import { Unavailable, type NeuroneEnv } from './types.js';
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
- * A domain package by name when bench/package.json depends on it; otherwise
- * its built entry in the workspace (packages/<dir>/dist/index.js) if present;
- * otherwise null. Add the package to bench's dependencies when it lands, so
- * that `pnpm bench` builds it first.
+ * A domain package by name (bench/package.json depends on each, so that
+ * `pnpm bench` builds it first); failing that, its built entry in the
+ * workspace (packages/<dir>/dist/index.js) if present; otherwise null, and
+ * the rows that need it are skipped.
  */
 async function optional(name: string, dir: string): Promise<Record<string, any> | null> {
   try {

@@ -47,8 +47,11 @@ export class TorchClient {
 
   /** Starts the server; null (with the reason) when python3 or torch is missing. */
   static async start(quick: boolean): Promise<{ client: TorchClient | null; reason?: string }> {
+    // OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE may be set on this kind of machine for old OpenBLAS builds;
+    // they slow a current one, so the peer runs without them (and with one OpenBLAS thread: torch owns the threads)
+    const { OPENBLAS_CORETYPE: _core, OPENBLAS_L2_SIZE: _l2, ...env } = process.env;
     const proc = spawn(PYTHON, [SCRIPT, '--serve', ...(quick ? ['--quick'] : [])], {
-      env: { ...process.env, OPENBLAS_NUM_THREADS: '1', PYTHONUNBUFFERED: '1' },
+      env: { ...env, OPENBLAS_NUM_THREADS: '1', PYTHONUNBUFFERED: '1' },
     });
     let stderr = '';
     proc.stderr.on('data', (d) => (stderr += String(d)));

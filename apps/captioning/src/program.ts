@@ -41,13 +41,13 @@ const fmt = (m: Metrics): string =>
 
 const round = (x: number, d = 4): number => Math.round(x * 10 ** d) / 10 ** d;
 
-export function buildProgram(): Command {
+export function buildProgram(argv: readonly string[] = process.argv.slice(2)): Command {
   const program = new Command();
   program
     .name('neurone-caption')
     .description(
-      'An image caption generator with visual attention (after "Show, Attend and Tell"): a VGG-style CNN encoder\n' +
-        'gives a grid of features, an LSTM decoder attends over it at every word. Trained on scenes of coloured\n' +
+      'An image caption generator with visual attention (after "Show, Attend and Tell"): a VGG-style CNN encoder ' +
+        'gives a grid of features, an LSTM decoder attends over it at every word. Trained on scenes of coloured ' +
         'shapes that the app renders itself.',
     )
     .version('0.0.0')
@@ -55,10 +55,11 @@ export function buildProgram(): Command {
 
   program
     .command('train')
+    .summary('train a captioner (pre-train, frozen, fine-tune), with validation, checkpoints and resume')
     .description(
-      'Train a captioner in three phases: the encoder pre-trained on presence classification (which colours and\n' +
-        'shapes are in the image), the decoder trained with the encoder frozen, then everything fine-tuned.\n' +
-        'Teacher forcing, the doubly stochastic attention penalty, dropout, Adam with gradient clipping.\n' +
+      'Train a captioner in three phases: the encoder pre-trained on presence classification (which colours and ' +
+        'shapes are in the image), the decoder trained with the encoder frozen, then everything fine-tuned. ' +
+        'Teacher forcing, the doubly stochastic attention penalty, dropout, Adam with gradient clipping. ' +
         'Validates (BLEU, CIDEr, objects named) and writes the checkpoint atomically every --val-every steps.',
     )
     .option('--checkpoint <path>', 'where to write the model (with --resume: the resumed file)', 'captioner.safetensors')
@@ -116,7 +117,7 @@ export function buildProgram(): Command {
       const t0 = Date.now();
       const res = train({
         model: mc, train: tc, checkpoint, minutes: o.minutes as number | undefined,
-        command: ['neurone-caption', ...process.argv.slice(2)].join(' '),
+        command: ['neurone-caption', ...argv].join(' '),
         resume: resume ? { model: resume.model, vocab: resume.vocab, meta: resume.meta, optimizer: resume.optimizer } : undefined,
         log: (m) => {
           if (!quiet && barPhase) bar.stop();
@@ -217,6 +218,7 @@ export function buildProgram(): Command {
 
   program
     .command('render')
+    .summary('render the scene of a seed to a PNG and print its reference captions')
     .description('render the scene of a seed to a PNG and print its reference captions (train seeds: 0-999999, val: 1000000-1099999, test: 2000000-2099999)')
     .argument('<out.png>', 'output file')
     .requiredOption('--seed <s>', 'scene seed', int('--seed'))
@@ -239,5 +241,5 @@ export function buildProgram(): Command {
 }
 
 export async function run(argv: string[]): Promise<void> {
-  await buildProgram().parseAsync(argv, { from: 'user' });
+  await buildProgram(argv).parseAsync(argv, { from: 'user' });
 }

@@ -59,6 +59,14 @@ export function train(req: TrainRequest): { model: Captioner; vocab: Vocabulary;
   const progress: Progress = req.resume?.meta.progress
     ? structuredClone(req.resume.meta.progress)
     : { phase: 'pretrain', phaseStep: 0, step: 0, trainMs: 0, wallMs: 0, trainCurve: [], valCurve: [], dropoutRng: [] };
+  // a finished run given a larger budget goes back to fine-tuning
+  if (progress.phase === 'done') {
+    const prevSteps = req.resume?.meta.train.finetuneSteps ?? 0;
+    if (req.minutes !== undefined ? req.minutes * 60_000 > progress.wallMs : cfg.finetuneSteps > prevSteps) {
+      progress.phase = 'finetune';
+      progress.phaseStep = prevSteps;
+    }
+  }
   const encParams = model.encoder.parameters();
   const encSet = new Set(encParams);
   const decParams = model.parameters().filter((p) => !encSet.has(p));

@@ -5,7 +5,7 @@ import { encodeText } from './charset.js';
 import { type TextSplit, sampleText } from './corpus.js';
 import { type DigitSplit, digitString } from './digits.js';
 import { EVAL_FONTS, TRAINING_FONTS } from './fonts.js';
-import { type Plane, toGray } from './imageops.js';
+import type { Plane } from './imageops.js';
 import { LINE_HEIGHT, lineInput } from './preprocess.js';
 import { inkOnPaper, renderInk } from './render.js';
 
@@ -39,14 +39,19 @@ export function makeSample(kind: SampleKind, seed: number, opts: SampleOptions =
   if (kind === 'digits' || kind === 'mnist') {
     const split: DigitSplit = kind === 'digits' ? 'train' : 'reserved';
     const { ink, text } = digitString(rng, split);
-    return { input: lineInput(toGray(inkOnPaper(ink, rng))), text, source: 'mnist' };
+    return { input: lineInput(grayOf(inkOnPaper(ink, rng, false, true))), text, source: 'mnist' };
   }
   const fonts: readonly string[] = kind === 'reserved-fonts' ? EVAL_FONTS : TRAINING_FONTS;
   const split: TextSplit = kind === 'lines' ? 'train' : 'eval';
   const font = fonts[rng.int(0, fonts.length)]!;
   const text = sampleText(rng, split, opts.maxChars ?? 40);
   const ink = renderInk(text, font, rng, { size: rng.uniform(18, 44) });
-  return { input: lineInput(toGray(inkOnPaper(ink, rng))), text, source: font };
+  return { input: lineInput(grayOf(inkOnPaper(ink, rng, false, true))), text, source: font };
+}
+
+/** The one channel of a grayscale `inkOnPaper` image. */
+function grayOf(img: { data: Float32Array; width: number; height: number }): Plane {
+  return { data: img.data, width: img.width, height: img.height };
 }
 
 /** A padded batch. */

@@ -37,9 +37,19 @@ export function sample(p: Plane, x: number, y: number, outside = 0): number {
   const y0 = Math.floor(y);
   const fx = x - x0;
   const fy = y - y0;
-  const at = (xx: number, yy: number) =>
-    xx < 0 || yy < 0 || xx >= p.width || yy >= p.height ? outside : p.data[yy * p.width + xx]!;
-  return (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy) + (at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx) * fy;
+  const W = p.width;
+  const H = p.height;
+  const d = p.data;
+  // no closures here: this runs once per pixel
+  const inX0 = x0 >= 0 && x0 < W;
+  const inX1 = x0 + 1 >= 0 && x0 + 1 < W;
+  const inY0 = y0 >= 0 && y0 < H;
+  const inY1 = y0 + 1 >= 0 && y0 + 1 < H;
+  const a = inX0 && inY0 ? d[y0 * W + x0]! : outside;
+  const b = inX1 && inY0 ? d[y0 * W + x0 + 1]! : outside;
+  const c = inX0 && inY1 ? d[(y0 + 1) * W + x0]! : outside;
+  const e = inX1 && inY1 ? d[(y0 + 1) * W + x0 + 1]! : outside;
+  return (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + e * fx) * fy;
 }
 
 /**
@@ -111,11 +121,20 @@ export function gaussianBlur(p: Plane, sigma: number): void {
 export function smoothNoise(width: number, height: number, cell: number, rng: Generator): Plane {
   const gw = Math.ceil(width / cell) + 2;
   const gh = Math.ceil(height / cell) + 2;
-  const grid: Plane = { data: new Float32Array(gw * gh), width: gw, height: gh };
-  for (let i = 0; i < grid.data.length; i++) grid.data[i] = rng.normal();
+  const g = new Float32Array(gw * gh);
+  for (let i = 0; i < g.length; i++) g[i] = rng.normal();
   const out = plane(width, height);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) out.data[y * width + x] = sample(grid, x / cell, y / cell, 0);
+    const gy = y / cell;
+    const y0 = Math.floor(gy);
+    const fy = gy - y0;
+    for (let x = 0; x < width; x++) {
+      const gx = x / cell;
+      const x0 = Math.floor(gx);
+      const fx = gx - x0;
+      const k = y0 * gw + x0;
+      out.data[y * width + x] = (g[k]! * (1 - fx) + g[k + 1]! * fx) * (1 - fy) + (g[k + gw]! * (1 - fx) + g[k + gw + 1]! * fx) * fy;
+    }
   }
   return out;
 }

@@ -185,7 +185,7 @@ export function buildProgram(): Command {
     .option('--layers <n>', 'BLSTM layers', int('--layers', 1))
     .option('--no-progress', 'no progress bar: log a line at each validation')
     .addOption(backendOption())
-    .action((o: Record<string, string | number | boolean | undefined>) => {
+    .action(async (o: Record<string, string | number | boolean | undefined>) => {
       useBackend(o.backend as string | undefined);
       const config: Record<string, unknown> = {};
       if (o.channels !== undefined) {
@@ -198,7 +198,7 @@ export function buildProgram(): Command {
       }
       if (o.hidden !== undefined) config.hidden = o.hidden;
       if (o.layers !== undefined) config.layers = o.layers;
-      const r = train({
+      const r = await train({
         arch: o.arch as 'crnn' | 'mdlstm', steps: o.steps as number, minutes: o.minutes as number | undefined, batchSize: o.batchSize as number, lr: o.lr as number,
         seed: o.seed as number, valEvery: o.valEvery as number, valSize: o.valSize as number, out: resolve(String(o.out)),
         export: o.export === undefined ? undefined : resolve(String(o.export)), resume: Boolean(o.resume),

@@ -86,20 +86,29 @@ const INKS: ReadonlyArray<readonly [number, number, number]> = [
 /**
  * Lays an ink plane onto paper: paper colour and texture, ink colour and
  * density, optional ruled line, blur and sensor noise, drawn from `rng`
- * (or plain black on white when `clean`). Returns an RGB image.
+ * (or plain black on white when `clean`). Returns an RGB image (3, H, W),
+ * or with `gray` its luminance alone (1, H, W), which is cheaper to make.
  */
-export function inkOnPaper(ink: Plane, rng: Generator, clean = false): RGBImage {
+export function inkOnPaper(ink: Plane, rng: Generator, clean = false, gray = false): RGBImage {
   const { width: W, height: H } = ink;
   const n = W * H;
-  const out = new Float32Array(3 * n);
+  const C = gray ? 1 : 3;
+  const out = new Float32Array(C * n);
   if (clean) {
-    for (let p = 0; p < n; p++) out[p] = out[n + p] = out[2 * n + p] = 1 - ink.data[p]!;
+    for (let c = 0; c < C; c++) for (let p = 0; p < n; p++) out[c * n + p] = 1 - ink.data[p]!;
     return { data: out, width: W, height: H };
   }
   const base = rng.uniform(0.72, 1);
   const tint = [rng.uniform(-0.03, 0.02), rng.uniform(-0.03, 0.02), rng.uniform(-0.08, 0.01)];
-  const paper = [0, 1, 2].map((c) => Math.min(1, base + tint[c]!));
-  const inkRgb = INKS[rng.int(0, INKS.length)]!.map((v) => Math.min(1, Math.max(0, v + rng.uniform(-0.05, 0.05))));
+  const inkIdx = rng.int(0, INKS.length);
+  const inkJitter = [rng.uniform(-0.05, 0.05), rng.uniform(-0.05, 0.05), rng.uniform(-0.05, 0.05)];
+  let paper = [0, 1, 2].map((c) => Math.min(1, base + tint[c]!));
+  let inkRgb = INKS[inkIdx]!.map((v, c) => Math.min(1, Math.max(0, v + inkJitter[c]!)));
+  if (gray) {
+    const lum = (v: number[]) => [0.299 * v[0]! + 0.587 * v[1]! + 0.114 * v[2]!];
+    paper = lum(paper);
+    inkRgb = lum(inkRgb);
+  }
   const density = rng.uniform(0.7, 1);
   const texture = smoothNoise(W, H, Math.max(4, H * rng.uniform(0.2, 1)), rng);
   const grain = smoothNoise(W, H, rng.uniform(1, 3), rng);
@@ -111,19 +120,22 @@ export function inkOnPaper(ink: Plane, rng: Generator, clean = false): RGBImage 
   const rule = rng.random() < 0.15 ? { y: Math.round(H * rng.uniform(0.7, 0.95)), a: rng.uniform(0.1, 0.3) } : null;
   const blur = rng.random() < 0.5 ? rng.uniform(0.3, 1.4) : 0;
   const noise = rng.random() < 0.7 ? rng.uniform(0, 0.06) : 0;
-  const inkPlane = plane(W, H);
-  for (let p = 0; p < n; p++) inkPlane.data[p] = Math.min(1, ink.data[p]! * density);
-  for (let c = 0; c < 3; c++) {
-    const ch: Plane = { data: out.subarray(c * n, (c + 1) * n), width: W, height: H };
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const p = y * W + x;
-        let bg = paper[c]! + texAmp * texture.data[p]! + grainAmp * grain.data[p]! + gx * (x - W / 2) + gy * (y - H / 2);
-        if (rule !== null && y === rule.y) bg -= rule.a * (c === 2 ? 0.3 : 1);
-        const a = inkPlane.data[p]!;
-        ch.data[p] = bg * (1 - a) + inkRgb[c]! * a;
-      }
+  // the background (paper, texture, lighting) is the same in every channel but for the paper's tint
+  const bg = new Float32Array(n);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const p = y * W + x;
+      bg[p] = texAmp * texture.data[p]! + grainAmp * grain.data[p]! + gx * (x - W / 2) + gy * (y - H / 2);
     }
+  }
+  for (let c = 0; c < C; c++) {
+    const ch: Plane = { data: out.subarray(c * n, (c + 1) * n), width: W, height: H };
+    const ruleA = rule === null ? 0 : rule.a * (gray ? 0.8 : c === 2 ? 0.3 : 1);
+    for (let p = 0; p < n; p++) {
+      const a = Math.min(1, ink.data[p]! * density);
+      ch.data[p] = (paper[c]! + bg[p]!) * (1 - a) + inkRgb[c]! * a;
+    }
+    if (rule !== null) for (let x = 0; x < W; x++) ch.data[rule.y * W + x]! -= ruleA * (1 - Math.min(1, ink.data[rule.y * W + x]! * density));
     gaussianBlur(ch, blur);
   }
   if (noise > 0) for (let i = 0; i < out.length; i++) out[i] = out[i]! + noise * rng.normal();

@@ -74,13 +74,17 @@ function kindOf(index: number, seed: number, digitsFraction: number): SampleKind
   return h < digitsFraction ? 'digits' : 'lines';
 }
 
+/** Lets timers and I/O run (progress bar, signals, test runners) between long synchronous pieces. */
+const breathe = () => new Promise<void>((r) => setImmediate(r));
+
 /** The training batches of pool k: deterministic in (seed, k), so a resumed run sees the same data. */
-function pool(k: number, o: TrainOptions): Batch[] {
+async function pool(k: number, o: TrainOptions): Promise<Batch[]> {
   const n = (o.poolBatches ?? 8) * o.batchSize;
   const samples: Sample[] = [];
   for (let i = 0; i < n; i++) {
     const index = k * n + i;
     samples.push(makeSample(kindOf(index, o.seed, o.digitsFraction), o.seed * 1e9 + index, { maxChars: o.maxChars }));
+    if (i % 8 === 7) await breathe();
   }
   const batches = widthBuckets(samples, o.batchSize).map((b) => collate(b));
   // a seeded shuffle of the batch order
@@ -108,7 +112,7 @@ export function scoreSamples(model: Recognizer, samples: readonly Sample[], beam
  * checkpoint atomically; with `resume` it continues from that checkpoint
  * (weights, optimizer, step and elapsed time).
  */
-export function train(o: TrainOptions): TrainResult {
+export async function train(o: TrainOptions): Promise<TrainResult> {
   const log = o.log ?? ((s: string) => console.error(s));
   let model: Recognizer;
   let startStep = 0;
@@ -154,7 +158,8 @@ export function train(o: TrainOptions): TrainResult {
   let step = startStep;
   for (; step < o.steps && elapsed() < budget; step++) {
     const k = Math.floor(step / poolBatches);
-    if (cached?.k !== k) cached = { k, batches: pool(k, o) };
+    if (cached?.k !== k) cached = { k, batches: await pool(k, o) };
+    await breathe();
     const batch = cached.batches[step % poolBatches]!;
     const progress = Math.max(step / o.steps, elapsed() / budget);
     opt.paramGroups[0]!.lr = lrAt(step, progress, o.steps, o.lr);
@@ -175,6 +180,7 @@ export function train(o: TrainOptions): TrainResult {
     const last = step + 1 === o.steps || elapsed() >= budget;
     if ((step + 1) % o.valEvery === 0 || last) {
       const rl = scoreSamples(model, val.lines);
+      await breathe();
       const rd = scoreSamples(model, val.digits);
       Object.assign(metrics, { valLinesCER: rl.cer, valLinesWER: rl.wer, valDigitsCER: rd.cer, loss: ema });
       bar?.update(step + 1, { cer: `${(100 * rl.cer).toFixed(1)}%/${(100 * rd.cer).toFixed(1)}%` });

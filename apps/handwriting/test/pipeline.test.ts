@@ -42,19 +42,19 @@ describe('train -> save -> load -> recognize', () => {
   const ckpt = join(dir, 'run.safetensors');
   const weights = join(dir, 'tiny.safetensors');
 
-  it('trains a tiny model, writes its checkpoint and weights, and resumes', () => {
+  it('trains a tiny model, writes its checkpoint and weights, and resumes', async () => {
     const base = {
       arch: 'crnn' as const, batchSize: 2, lr: 3e-3, seed: 5, valEvery: 2, valSize: 2, out: ckpt, export: weights,
       resume: false, maxChars: 12, digitsFraction: 0.5, config: tiny, progress: false, poolBatches: 1, log: () => undefined,
     };
-    const r = train({ ...base, steps: 2 });
+    const r = await train({ ...base, steps: 2 });
     expect(r.steps).toBe(2);
     expect(r.metrics.valLinesCER).toBeGreaterThanOrEqual(0);
     const first = loadModel(ckpt);
     expect(first.step).toBe(2);
     expect(first.optimizer).toBeDefined();
     // resuming continues from step 2 with the saved weights and optimizer
-    const r2 = train({ ...base, steps: 3, resume: true });
+    const r2 = await train({ ...base, steps: 3, resume: true });
     expect(r2.steps).toBe(3);
     expect(loadModel(ckpt).step).toBe(3);
     const w = loadModel(weights);

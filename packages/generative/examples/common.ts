@@ -24,6 +24,7 @@ export function parseArgs(name: string, usage: string): ExampleArgs {
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
+    if (a === '--') continue; // pnpm/npm pass it through
     if (a === '--help' || a === '-h') {
       console.log(`${usage}\n\n  outDir defaults to packages/generative/out/${name}\n  --backend js|wasm  kernels to run on (default: NEURONE_BACKEND, else core's default)`);
       process.exit(0);

