@@ -7,6 +7,4 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   platform: 'node',
-  // the CLI is the package's bin: keep the shebang from src/cli.ts
-  banner: {},
 });

@@ -67,7 +67,7 @@ if (args.has('vae')) {
   const byProjection = inpaint(vae, damaged, mask, { iterations: 10 });
   const byLatent = inpaint(vae, damaged, mask, { method: 'latent', iterations: 300, priorWeight: 1 });
   rows.push(['VAE, 10 projection rounds', holeMSE(byProjection)], ['VAE, latent search (300 Adam steps)', holeMSE(byLatent)]);
-  const xs = damaged.indexSelect(0, pick);
+  const xs = noGrad(() => x.maskedFill(mask.broadcastTo(x.shape), 0.5)); // the hole in grey, as inpaintingGrid shows it
   await savePng(rowsGrid([x, xs, byProjection.indexSelect(0, pick), byLatent.indexSelect(0, pick)], { scale: 3 }), join(args.out, 'inpainting-vae.png'));
   console.log('wrote inpainting-vae.png (rows: original, with the hole, VAE projection, VAE latent search)');
 }
