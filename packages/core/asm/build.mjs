@@ -24,12 +24,15 @@ const common = [
   '--initialMemory', '1', '--maximumMemory', String(MAX_PAGES),
   '--enable', 'simd', '--enable', 'threads',
 ];
+// NEURONE_ASM_NAMES=1 keeps function names in the modules, for CPU profiles
+if (process.env.NEURONE_ASM_NAMES === '1') common.push('--debug');
 const VARIANTS = { simd: [], relaxed: ['--enable', 'relaxed-simd'] };
 
 function sourceHash() {
   const h = createHash('sha256');
   const ascVersion = JSON.parse(readFileSync(require.resolve('assemblyscript/package.json'), 'utf8')).version;
   h.update(ascVersion);
+  h.update(process.env.NEURONE_ASM_NAMES ?? '');
   h.update(readFileSync(fileURLToPath(import.meta.url)));
   for (const f of readdirSync(here).filter((f) => f.endsWith('.ts')).sort()) {
     h.update(f);

@@ -94,3 +94,44 @@ export function col2im(col: usize, out: usize, g: usize, n0: i32, n1: i32): void
     }
   }
 }
+
+/**
+ * Max pooling's choice for planes p0..p1 of x (planes, height, width): for
+ * each window, the flat index h * width + w of its largest element into out
+ * (planes, outH * outW) as i32; the first in window order on ties, NaN wins,
+ * the padding is never chosen. `g` is the im2col geometry block.
+ */
+export function maxPoolIndices(x: usize, out: usize, g: usize, p0: i32, p1: i32): void {
+  const height = load<i32>(g, 8), width = load<i32>(g, 12);
+  const kernelH = load<i32>(g, 16), kernelW = load<i32>(g, 20), strideH = load<i32>(g, 24), strideW = load<i32>(g, 28);
+  const padTop = load<i32>(g, 32), padLeft = load<i32>(g, 36), dilationH = load<i32>(g, 40), dilationW = load<i32>(g, 44);
+  const outH = load<i32>(g, 48), outW = load<i32>(g, 52);
+  let o = out + ((<usize>p0 * outH * outW) << 2);
+  for (let b = p0; b < p1; b++) {
+    const plane = x + ((<usize>b * height * width) << 2);
+    for (let i = 0; i < outH; i++) {
+      const h0 = i * strideH - padTop;
+      for (let j = 0; j < outW; j++) {
+        const w0 = j * strideW - padLeft;
+        let best: f32 = -Infinity;
+        let at = -1;
+        for (let a = 0; a < kernelH; a++) {
+          const h = h0 + a * dilationH;
+          if (h < 0 || h >= height) continue;
+          const row = plane + ((<usize>h * width) << 2);
+          for (let c = 0; c < kernelW; c++) {
+            const w = w0 + c * dilationW;
+            if (w < 0 || w >= width) continue;
+            const v = load<f32>(row + (<usize>w << 2));
+            // branch-free (the comparisons are coin flips on real data); NaN wins and stays
+            const take = (<i32>(at < 0) | <i32>(v > best) | (<i32>(v != v) & <i32>(best == best))) != 0;
+            best = select<f32>(v, best, take);
+            at = select<i32>(h * width + w, at, take);
+          }
+        }
+        store<i32>(o, at);
+        o += 4;
+      }
+    }
+  }
+}

@@ -5,7 +5,7 @@ export { sgemm, sgemmBatch, gemmWorkspaceBytes } from './gemm';
 export { unary, binary, where, cast, rowOffsets } from './elementwise';
 export { reduce, argReduce, softmax } from './reduce';
 export { stridedCopy, addRows, indexSelect, indexAdd, gatherScatter } from './layout';
-export { im2col, col2im } from './conv';
+export { im2col, col2im, maxPoolIndices } from './conv';
 
 /** End of the module's static data (math tables): the JS side allocates above it. */
 export function heapBase(): usize {

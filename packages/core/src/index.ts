@@ -9,7 +9,7 @@ export { type Shape, broadcastShapes, sizeOf } from './shape.js';
 export { Generator, manualSeed, defaultGenerator } from './random.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, record, type BackwardOptions } from './autograd.js';
 export {
-  type Backend, type BinaryOp, type UnaryOp, type ReduceOp, type MatmulParams, type Im2colParams,
+  type Backend, type BinaryOp, type UnaryOp, type ReduceOp, type MatmulParams, type Im2colParams, type ConvParams,
   getBackend, setBackend, registerBackend, listBackends, jsBackend, wasmBackend, setNumThreads, getNumThreads, wasmInfo,
 } from './backend/index.js';
 export * from './creation.js';
@@ -25,8 +25,8 @@ export { reshape, flatten, squeeze, unsqueeze, permute, transpose, t, expand, br
 export { narrow, select, slice, pad, cat, stack, split, chunk, indexSelect, gather, scatterAdd } from './ops/indexing.js';
 export { relu, leakyRelu, elu, gelu, silu, sigmoid, tanh, softplus, softmax, logSoftmax, dropout, type DropoutOptions } from './ops/activation.js';
 export {
-  conv1d, conv2d, convTranspose2d, unfold, fold,
-  type ConvOptions, type ConvTransposeOptions, type UnfoldOptions, type IntOrTuple,
+  conv1d, conv2d, convTranspose2d, unfold, fold, maxPoolIndices,
+  type ConvOptions, type ConvTransposeOptions, type UnfoldOptions, type MaxPoolIndicesOptions, type IntOrTuple,
 } from './ops/conv.js';
 export * as nn from './nn/index.js';
 export { summary } from './nn/summary.js';

@@ -63,6 +63,13 @@ export interface Im2colParams {
   outW: number;
 }
 
+/** Geometry of a convolution: the image side is im2col's input, the weight is (outChannels, channels / groups, kernelH, kernelW). */
+export interface ConvParams extends Im2colParams {
+  outChannels: number;
+  /** Input and output channels split into this many independent groups. */
+  groups: number;
+}
+
 /**
  * The kernels every op is built from. Arrays are contiguous, row-major; the
  * caller allocates `out` (through `alloc`) with the right size and dtype.
@@ -130,4 +137,19 @@ export interface Backend {
    * width) with the sum of every column entry that reads that position.
    */
   col2im(col: TypedArray, out: TypedArray, p: Im2colParams): void;
+
+  /**
+   * Max pooling's choice: for each window (as im2col's) of each of the
+   * batch * channels planes, the flat index h * width + w of its largest
+   * element, into out (batch * channels, outH * outW). The first one in window
+   * order wins ties; NaN beats every number; the padding is never chosen.
+   */
+  maxPoolIndices(x: TypedArray, out: Int32Array, p: Im2colParams): void;
+
+  /** Convolution: out (batch, outChannels, outH, outW) = w @ im2col(x), per group. */
+  convForward(x: TypedArray, w: TypedArray, out: TypedArray, p: ConvParams): void;
+  /** Its adjoint in x (conv's input gradient, the transposed convolution): out (batch, channels, height, width) = col2im(w^T @ y). */
+  convInputGrad(y: TypedArray, w: TypedArray, out: TypedArray, p: ConvParams): void;
+  /** Its adjoint in w (conv's weight gradient): overwrites out (outChannels, channels / groups, kH, kW) with sum_n y[n] @ im2col(x)[n]^T. */
+  convWeightGrad(x: TypedArray, y: TypedArray, out: TypedArray, p: ConvParams): void;
 }

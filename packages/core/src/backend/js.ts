@@ -1,6 +1,7 @@
 import { allocArray, type DType, type TypedArray } from '../dtype.js';
 import { sizeOf, stridesOf, type Shape } from '../shape.js';
-import type { Backend, BinaryOp, Im2colParams, MatmulParams, ReduceOp, UnaryOp } from './backend.js';
+import type { Backend, BinaryOp, ConvParams, Im2colParams, MatmulParams, ReduceOp, UnaryOp } from './backend.js';
+import { convForwardComposed, convInputGradComposed, convWeightGradComposed } from './conv.js';
 
 type F1 = (x: number, p0: number, p1: number) => number;
 type F2 = (a: number, b: number) => number;
@@ -357,6 +358,49 @@ export const jsBackend: Backend = {
   col2im(col, out, p: Im2colParams) {
     out.fill(0);
     im2colLoop(p, out, col, true);
+  },
+
+  maxPoolIndices(x, out, p: Im2colParams) {
+    const { height: H, width: W, kernelH, kernelW, strideH, strideW, padTop, padLeft, dilationH, dilationW, outH, outW } = p;
+    const planes = p.batch * p.channels;
+    for (let b = 0, t = 0; b < planes; b++) {
+      const base = b * H * W;
+      for (let i = 0; i < outH; i++) {
+        const h0 = i * strideH - padTop;
+        for (let j = 0; j < outW; j++, t++) {
+          const w0 = j * strideW - padLeft;
+          let best = -Infinity;
+          let at = -1;
+          for (let a = 0; a < kernelH; a++) {
+            const h = h0 + a * dilationH;
+            if (h < 0 || h >= H) continue;
+            for (let c = 0; c < kernelW; c++) {
+              const w = w0 + c * dilationW;
+              if (w < 0 || w >= W) continue;
+              const v = x[base + h * W + w]!;
+              // NaN wins and stays (best !== best once it is NaN)
+              if (at < 0 || v > best || (v !== v && best === best)) {
+                best = v;
+                at = h * W + w;
+              }
+            }
+          }
+          out[t] = at;
+        }
+      }
+    }
+  },
+
+  convForward(x, w, out, p: ConvParams) {
+    convForwardComposed(jsBackend, x, w, out, p);
+  },
+
+  convInputGrad(y, w, out, p: ConvParams) {
+    convInputGradComposed(jsBackend, y, w, out, p);
+  },
+
+  convWeightGrad(x, y, out, p: ConvParams) {
+    convWeightGradComposed(jsBackend, x, y, out, p);
   },
 };
 

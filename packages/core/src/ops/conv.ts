@@ -10,7 +10,7 @@
 // The gradient of each primitive is made of the three primitives again, so
 // gradients of any order are available (e.g. for gradient penalties).
 import { record } from '../autograd.js';
-import { getBackend, type Im2colParams } from '../backend/index.js';
+import { getBackend, type ConvParams } from '../backend/index.js';
 import type { TypedArray } from '../dtype.js';
 import { ShapeError, fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
@@ -75,67 +75,28 @@ interface Geometry {
   groups: number;
 }
 
-function im2colParams(g: Geometry, channels = g.inC): Im2colParams {
+function convParams(g: Geometry): ConvParams {
   return {
-    batch: g.batch, channels, height: g.height, width: g.width, kernelH: g.kernelH, kernelW: g.kernelW,
+    batch: g.batch, channels: g.inC, height: g.height, width: g.width, kernelH: g.kernelH, kernelW: g.kernelW,
     strideH: g.strideH, strideW: g.strideW, padTop: g.padTop, padLeft: g.padLeft,
-    dilationH: g.dilationH, dilationW: g.dilationW, outH: g.outH, outW: g.outW,
+    dilationH: g.dilationH, dilationW: g.dilationW, outH: g.outH, outW: g.outW, outChannels: g.outC, groups: g.groups,
   };
-}
-
-/** GEMM sizes per group: m output channels, k = channels * kernel elements, l output positions. */
-function gemmSizes(g: Geometry): { m: number; k: number; l: number } {
-  return { m: g.outC / g.groups, k: (g.inC / g.groups) * g.kernelH * g.kernelW, l: g.outH * g.outW };
-}
-
-function im2colOf(g: Geometry, x: Tensor): TypedArray {
-  const { k, l } = gemmSizes(g);
-  const col = getBackend().alloc(x.dtype, g.batch * g.groups * k * l);
-  getBackend().im2col(x.data, col, im2colParams(g));
-  return col;
 }
 
 /** y (N, C_out, H_out, W_out) = W @ im2col(x), per group. */
 function convForward(name: string, g: Geometry, x: Tensor, w: Tensor): Tensor {
-  const be = getBackend();
-  const { m, k, l } = gemmSizes(g);
-  const G = g.groups;
-  const col = im2colOf(g, x);
   const out = empty([g.batch, g.outC, g.outH, g.outW], x.dtype);
-  if (G === 1) {
-    // one weight shared by the whole batch
-    be.matmul(w.data, col, out.data, { batch: g.batch, m, n: l, k, transA: false, transB: false, strideA: 0, strideB: k * l, accumulate: false });
-  } else {
-    for (let n = 0; n < g.batch; n++) {
-      be.matmul(w.data, col.subarray(n * G * k * l), out.data.subarray(n * g.outC * l), {
-        batch: G, m, n: l, k, transA: false, transB: false, strideA: m * k, strideB: k * l, accumulate: false,
-      });
-    }
-  }
-  const keep = w.requiresGrad ? col : undefined;
+  getBackend().convForward(x.data, w.data, out.data, convParams(g));
   return record(name, out, [x, w], (gy) => [
     x.requiresGrad ? convInputGrad(`${name}Backward`, g, gy, w) : null,
-    w.requiresGrad ? convWeightGrad(`${name}Backward`, g, x, gy, keep) : null,
+    w.requiresGrad ? convWeightGrad(`${name}Backward`, g, x, gy) : null,
   ]);
 }
 
 /** x (N, C, H, W) = col2im(W^T @ y), per group: conv's input gradient and the transposed conv. */
 function convInputGrad(name: string, g: Geometry, y: Tensor, w: Tensor): Tensor {
-  const be = getBackend();
-  const { m, k, l } = gemmSizes(g);
-  const G = g.groups;
-  const col = be.alloc(y.dtype, g.batch * G * k * l);
-  if (G === 1) {
-    be.matmul(w.data, y.data, col, { batch: g.batch, m: k, n: l, k: m, transA: true, transB: false, strideA: 0, strideB: m * l, accumulate: false });
-  } else {
-    for (let n = 0; n < g.batch; n++) {
-      be.matmul(w.data, y.data.subarray(n * g.outC * l), col.subarray(n * G * k * l), {
-        batch: G, m: k, n: l, k: m, transA: true, transB: false, strideA: m * k, strideB: m * l, accumulate: false,
-      });
-    }
-  }
   const out = empty([g.batch, g.inC, g.height, g.width], y.dtype);
-  be.col2im(col, out.data, im2colParams(g));
+  getBackend().convInputGrad(y.data, w.data, out.data, convParams(g));
   return record(name, out, [y, w], (gx) => [
     y.requiresGrad ? convForward(`${name}Backward`, g, gx, w) : null,
     w.requiresGrad ? convWeightGrad(`${name}Backward`, g, gx, y) : null,
@@ -143,17 +104,9 @@ function convInputGrad(name: string, g: Geometry, y: Tensor, w: Tensor): Tensor 
 }
 
 /** dW (C_out, C / groups, kH, kW) = sum over the batch of y[n] @ im2col(x)[n]^T, per group. */
-function convWeightGrad(name: string, g: Geometry, x: Tensor, y: Tensor, col?: TypedArray): Tensor {
-  const be = getBackend();
-  const { m, k, l } = gemmSizes(g);
-  const G = g.groups;
-  const cols = col ?? im2colOf(g, x);
-  const out = empty([g.outC, g.inC / G, g.kernelH, g.kernelW], x.dtype);
-  for (let n = 0; n < g.batch; n++) {
-    be.matmul(y.data.subarray(n * g.outC * l), cols.subarray(n * G * k * l), out.data, {
-      batch: G, m, n: k, k: l, transA: false, transB: true, strideA: m * l, strideB: k * l, accumulate: true,
-    });
-  }
+function convWeightGrad(name: string, g: Geometry, x: Tensor, y: Tensor): Tensor {
+  const out = empty([g.outC, g.inC / g.groups, g.kernelH, g.kernelW], x.dtype);
+  getBackend().convWeightGrad(x.data, y.data, out.data, convParams(g));
   return record(name, out, [x, y], (gw) => [
     x.requiresGrad ? convInputGrad(`${name}Backward`, g, y, gw) : null,
     y.requiresGrad ? convForward(`${name}Backward`, g, x, gw) : null,
@@ -390,13 +343,13 @@ function windowGeometry(op: string, batch: number, channels: number, size: numbe
 
 function unfoldKernel(g: Geometry, x: Tensor): Tensor {
   const out = empty([g.batch, g.outC, g.outH * g.outW], x.dtype);
-  getBackend().im2col(x.data, out.data, im2colParams(g));
+  getBackend().im2col(x.data, out.data, convParams(g));
   return record('unfold', out, [x], (gc) => [foldKernel(g, gc)]);
 }
 
 function foldKernel(g: Geometry, col: Tensor): Tensor {
   const out = empty([g.batch, g.inC, g.height, g.width], col.dtype);
-  getBackend().col2im(col.data, out.data, im2colParams(g));
+  getBackend().col2im(col.data, out.data, convParams(g));
   return record('fold', out, [col], (gx) => [unfoldKernel(g, gx)]);
 }
 
@@ -455,4 +408,46 @@ export function fold(input: Tensor, outputSize: IntOrTuple, kernelSize: IntOrTup
   }
   const y = foldKernel(g, col);
   return input.ndim === 2 ? reshape(y, y.shape.slice(1)) : y;
+}
+
+export interface MaxPoolIndicesOptions extends UnfoldOptions {
+  /** Step between windows (default: the kernel size, as pooling does). */
+  stride?: IntOrTuple;
+  /** (H_out, W_out) when it is not the floor formula's (ceil mode); windows past the input read nothing there. */
+  outputSize?: readonly number[];
+}
+
+/**
+ * For each sliding window of each (N, C) plane, the flat index h W + w of its
+ * largest element (PyTorch's max-pooling indices; the first one in window
+ * order on ties, NaN wins). The building block of max pooling: the values
+ * are `gather(x.reshape([N, C, H * W]), 2, indices.reshape([N, C, -1]))`,
+ * which carries the gradient. Positions in the padding are never chosen.
+ *
+ * Shape: (N, C, H, W) or (C, H, W) -> int32 (N, C, H_out, W_out) or (C, H_out, W_out).
+ *
+ * Example:
+ *   maxPoolIndices(tensor([[[1, 5], [7, 2]]]), 2).toList(); // [2]: the 7 at (1, 0)
+ */
+export function maxPoolIndices(input: Tensor, kernelSize: IntOrTuple, opts: MaxPoolIndicesOptions = {}): Tensor {
+  const op = 'maxPoolIndices';
+  requireTensor(op, input);
+  checkOpts(op, opts);
+  if (input.ndim !== 3 && input.ndim !== 4) throw new ShapeError(`${op}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got ${fmtShape(input.shape)}`);
+  requireFloat(op, input);
+  const x = input.ndim === 3 ? reshape(input, [1, ...input.shape]) : input;
+  const [N, C, H, W] = x.shape as [number, number, number, number];
+  // pooling windows step by their own size unless told otherwise
+  const g = windowGeometry(op, N, C, [H, W], kernelSize, { ...opts, stride: opts.stride ?? kernelSize }, x.shape);
+  if (opts.outputSize !== undefined) {
+    const [oH, oW] = tuple(op, 'outputSize', opts.outputSize, 2, 1);
+    g.outH = oH!;
+    g.outW = oW!;
+  }
+  if (2 * g.padTop > g.kernelH || 2 * g.padLeft > g.kernelW) {
+    throw new ShapeError(`${op}: padding ${JSON.stringify(opts.padding)} should be at most half of the kernel size ${g.kernelH}x${g.kernelW}`);
+  }
+  const out = empty([N, C, g.outH, g.outW], 'int32');
+  getBackend().maxPoolIndices(x.data, out.data as Int32Array, convParams(g));
+  return input.ndim === 3 ? reshape(out, out.shape.slice(1)) : out;
 }

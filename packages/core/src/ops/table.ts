@@ -40,6 +40,7 @@ export const nonDifferentiableOps = {
   eq: E.eq, ne: E.ne, lt: E.lt, le: E.le, gt: E.gt, ge: E.ge,
   logicalAnd: E.logicalAnd, logicalOr: E.logicalOr, logicalNot: E.logicalNot,
   argmax: R.argmax, argmin: R.argmin, all: R.all, any: R.any,
+  maxPoolIndices: C.maxPoolIndices,
 } as const;
 
 export type DifferentiableOpName = keyof typeof differentiableOps;

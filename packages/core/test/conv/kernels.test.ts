@@ -1,7 +1,7 @@
 // The im2col/col2im kernels against a direct convolution and against each other.
 import { describe, expect, it } from 'vitest';
 import {
-  Generator, conv1d, conv2d, convTranspose2d, getBackend, jsBackend, listBackends, randn, manualSeed, setBackend, type Im2colParams,
+  Generator, conv1d, conv2d, convTranspose2d, gather, getBackend, jsBackend, listBackends, maxPoolIndices, pad, randn, manualSeed, setBackend, tensor, unfold, type ConvParams, type Im2colParams,
 } from '../../src/index.js';
 
 /** Direct 7-loop convolution, the textbook definition. */
@@ -159,5 +159,84 @@ describe('conv ops against a direct convolution', () => {
     expect(conv2d(randn([3, 7, 6]), randn([5, 3, 3, 3])).shape).toEqual([5, 5, 4]);
     expect(conv1d(randn([3, 10]), randn([2, 3, 4]), null, { padding: 'same' }).shape).toEqual([2, 10]);
     expect(convTranspose2d(randn([4, 5, 5]), randn([4, 2, 3, 3]), null, { stride: 2 }).shape).toEqual([2, 11, 11]);
+  });
+});
+
+describe.each(listBackends())('convForward / convInputGrad / convWeightGrad on the %s backend', (name) => {
+  const base = { strideH: 1, strideW: 1, padTop: 1, padLeft: 1, dilationH: 1, dilationW: 1 };
+  const cases: Array<[string, ConvParams]> = [
+    ['3x3 same, groups 1', { ...base, batch: 3, channels: 5, height: 9, width: 10, kernelH: 3, kernelW: 3, outH: 9, outW: 10, outChannels: 7, groups: 1 }],
+    ['strided, dilated', { ...base, batch: 2, channels: 4, height: 11, width: 8, kernelH: 3, kernelW: 2, strideH: 2, strideW: 3, dilationH: 2, outH: 5, outW: 3, outChannels: 6, groups: 1 }],
+    ['groups 2', { ...base, batch: 2, channels: 4, height: 7, width: 7, kernelH: 3, kernelW: 3, outH: 7, outW: 7, outChannels: 6, groups: 2 }],
+    // 37.7 MB of columns an image: more than one chunk of images on the wasm backend
+    ['large images, chunked', { ...base, batch: 3, channels: 64, height: 128, width: 128, kernelH: 3, kernelW: 3, outH: 128, outW: 128, outChannels: 4, groups: 1 }],
+  ];
+  for (const [label, p] of cases) {
+    it(label, () => {
+      const prev = getBackend().name;
+      setBackend(name);
+      const be = getBackend();
+      try {
+        const gen = new Generator(5);
+        const { k, l } = { k: (p.channels / p.groups) * p.kernelH * p.kernelW, l: p.outH * p.outW };
+        const rand = (n: number) => Float32Array.from({ length: n }, () => gen.normal());
+        const x = rand(p.batch * p.channels * p.height * p.width);
+        const w = rand(p.outChannels * k);
+        const y = rand(p.batch * p.outChannels * l);
+        const compare = (got: Float32Array, want: Float32Array) => {
+          let worst = 0;
+          for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / (1 + Math.abs(want[i]!)));
+          expect(worst).toBeLessThan(1e-4);
+        };
+        const [yo, yr] = [new Float32Array(y.length).fill(9), new Float32Array(y.length)];
+        be.convForward(x, w, yo, p);
+        jsBackend.convForward(x, w, yr, p);
+        compare(yo, yr);
+        const [xo, xr] = [new Float32Array(x.length).fill(9), new Float32Array(x.length)];
+        be.convInputGrad(y, w, xo, p);
+        jsBackend.convInputGrad(y, w, xr, p);
+        compare(xo, xr);
+        const [wo, wr] = [new Float32Array(w.length).fill(9), new Float32Array(w.length)];
+        be.convWeightGrad(x, y, wo, p);
+        jsBackend.convWeightGrad(x, y, wr, p);
+        compare(wo, wr);
+      } finally {
+        setBackend(prev);
+      }
+    });
+  }
+});
+
+describe('maxPoolIndices', () => {
+  it('picks the largest element of each window, the first on ties, NaN over numbers', () => {
+    const x = tensor([[[1, 5, 5, 0], [7, 2, 5, 5], [NaN, 0, 3, 3], [1, 9, 3, 3]]]);
+    expect(maxPoolIndices(x, 2).toList()).toEqual([4, 2, 8, 10]);
+  });
+
+  it('never picks the padding and reads windows that run past the input (outputSize)', () => {
+    const x = tensor([[[-5, -6, -7], [-8, -9, -1], [-2, -3, -4]]]);
+    // padding 1, stride 2: windows start at -1, 1; ceil-mode-like 3rd window starting at 3 is not asked for
+    expect(maxPoolIndices(x, 3, { stride: 2, padding: 1 }).toList()).toEqual([0, 5, 6, 5]);
+    expect(maxPoolIndices(x, 2, { stride: 2, outputSize: [2, 2] }).toList()).toEqual([0, 5, 6, 8]);
+  });
+
+  it.each(listBackends())('agrees with argmax over unfold on the %s backend', (name) => {
+    const prev = getBackend().name;
+    setBackend(name);
+    try {
+      manualSeed(4);
+      const x = randn([3, 4, 13, 11]);
+      const idx = maxPoolIndices(x, [3, 2], { stride: [2, 3], dilation: [2, 1], padding: [1, 1] });
+      expect(idx.shape).toEqual([3, 4, 6, 4]);
+      const values = gather(x.reshape([3, 4, 13 * 11]), 2, idx.reshape([3, 4, 24]));
+      const cols = unfold(pad(x.reshape([12, 1, 13, 11]), [1, 1, 1, 1], -Infinity), [3, 2], { stride: [2, 3], dilation: [2, 1] });
+      expect(values.reshape([12, 24]).toList()).toEqual(cols.max(1).toList());
+    } finally {
+      setBackend(prev);
+    }
+  });
+
+  it('refuses padding over half the kernel, with the op name', () => {
+    expect(() => maxPoolIndices(randn([1, 1, 4, 4]), 2, { padding: 2 })).toThrow(/maxPoolIndices: padding 2 should be at most half/);
   });
 });

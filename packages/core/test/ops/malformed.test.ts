@@ -140,7 +140,7 @@ const signatures: { [K in OpName]: Kind[] } = {
   argmax: ['tensor', 'optDim', 'keepdim'], argmin: ['tensor', 'optDim', 'keepdim'], all: ['tensor'], any: ['tensor'],
   conv1d: ['image', 'image', 'optFloat', 'convOpts'], conv2d: ['image', 'image', 'optFloat', 'convOpts'],
   convTranspose2d: ['image', 'image', 'optFloat', 'convOpts'], unfold: ['image', 'intOrTuple', 'convOpts'],
-  fold: ['image', 'intOrTuple', 'intOrTuple', 'convOpts'],
+  fold: ['image', 'intOrTuple', 'intOrTuple', 'convOpts'], maxPoolIndices: ['image', 'intOrTuple', 'convOpts'],
 };
 
 /** Elementwise references for one-tensor ops: f and whether integer inputs give float32. */

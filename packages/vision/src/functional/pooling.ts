@@ -1,7 +1,8 @@
 // Pooling as torch.nn.functional: max (with indices), max-unpooling, average
-// and adaptive average. Windows come from core's `unfold` (im2col), so every
-// pooling op is a few backend kernels and differentiable through core's ops.
-import { ShapeError, Tensor, argmax, gather, matmul, pad, scatterAdd, unfold, zeros } from '@neurone/core';
+// and adaptive average. Max windows come from core's `maxPoolIndices`, average
+// ones from `unfold` (im2col), so every pooling op is a few backend kernels
+// and differentiable through core's ops.
+import { ShapeError, Tensor, gather, matmul, maxPoolIndices, pad, scatterAdd, unfold, zeros } from '@neurone/core';
 import { fmtShape, requireFloatTensor, tuple, withBatch, type IntOrTuple } from '../util.js';
 
 export interface MaxPoolOptions {
@@ -75,28 +76,14 @@ function padPlanes(x: Tensor, g: Pool, value: number): Tensor {
 
 /** 2-D max pooling of (B, H, W) planes: values (B, oH, oW) and flat indices into each H x W plane. */
 function maxPoolPlanes(x: Tensor, g: Pool, wantIndices: boolean): [Tensor, Tensor | null] {
-  const [B, , W] = x.shape as [number, number, number];
+  const [B, H, W] = x.shape as [number, number, number];
   const [oH, oW] = g.out as [number, number];
-  // (B, kH kW, L): one column per window; the max is picked by argmax + gather so that the gradient goes to one element
-  const cols = unfold(padPlanes(x, g, -Infinity), g.kernel, { stride: g.stride, dilation: g.dilation });
-  const arg = argmax(cols, 1, true);
-  const values = gather(cols, 1, arg).reshape([B, oH, oW]);
-  if (!wantIndices) return [values, null];
-  // window element k of output (i, j) reads input row i sH - pT + (k / kW) dH, column j sW - pL + (k % kW) dW
-  const kW = g.kernel[1]!;
-  const a = arg.data as Int32Array;
-  const idx = new Int32Array(a.length);
-  for (let b = 0, t = 0; b < B; b++) {
-    for (let i = 0; i < oH; i++) {
-      for (let j = 0; j < oW; j++, t++) {
-        const k = a[t]!;
-        const h = i * g.stride[0]! - g.padding[0]! + Math.floor(k / kW) * g.dilation[0]!;
-        const w = j * g.stride[1]! - g.padding[1]! + (k % kW) * g.dilation[1]!;
-        idx[t] = h * W + w;
-      }
-    }
-  }
-  return [values, new Tensor(idx, [B, oH, oW])];
+  // the max is picked by index and gathered, so that the gradient goes to that one element
+  const idx = maxPoolIndices(x.reshape([B, 1, H, W]), g.kernel, {
+    stride: g.stride, padding: g.padding, dilation: g.dilation, outputSize: g.out,
+  }).reshape([B, oH * oW]);
+  const values = gather(x.reshape([B, H * W]), 1, idx).reshape([B, oH, oW]);
+  return [values, wantIndices ? idx.reshape([B, oH, oW]) : null];
 }
 
 /**

@@ -5,7 +5,8 @@
 // (float64, int32 arithmetic, bool) run the reference kernels.
 import type { TypedArray } from '../../dtype.js';
 import { stridesOf, type Shape } from '../../shape.js';
-import type { Backend, BinaryOp, Im2colParams, MatmulParams, ReduceOp, UnaryOp } from '../backend.js';
+import type { Backend, BinaryOp, ConvParams, Im2colParams, MatmulParams, ReduceOp, UnaryOp } from '../backend.js';
+import { convForwardComposed, convGemmSizes, convInputGradComposed, convWeightGradComposed } from '../conv.js';
 import { NeuroneError } from '../../errors.js';
 import { jsBackend as js } from '../js.js';
 import { Pool, type Task } from './pool.js';
@@ -184,6 +185,41 @@ function guarded(fast: () => void, slow: () => void): void {
   }
 }
 
+/** One sgemmBatch call in wasm memory: pointers are byte offsets, strides in elements. */
+interface GemmCall {
+  batch: number; m: number; n: number; k: number;
+  a: number; lda: number; strideA: number; transA: boolean;
+  b: number; ldb: number; strideB: number; transB: boolean;
+  c: number; ldc: number; strideC: number; accumulate: boolean;
+}
+
+/**
+ * Splits a batched GEMM into `t` tasks: by batch when there are enough
+ * matrices (and strideC != 0, so that no two tasks add into one C), else by
+ * rows or columns of C. Each task gets its own thread's workspace.
+ */
+function gemmTasks(r: Runtime, t: number, g: GemmCall): Task[] {
+  const tasks: Task[] = [];
+  const task = (bt: number, mm: number, nn: number, ao: number, bo: number, co: number): void => {
+    tasks.push(['sgemmBatch', [
+      bt, mm, nn, g.k, ao, g.lda, g.strideA, g.transA ? 1 : 0, bo, g.ldb, g.strideB, g.transB ? 1 : 0,
+      co, g.ldc, g.strideC, g.accumulate ? 1 : 0, r.workspace(tasks.length),
+    ]]);
+  };
+  const { batch, m, n } = g;
+  if (t === 1) {
+    task(batch, m, n, g.a, g.b, g.c);
+  } else if (g.strideC !== 0 && (batch >= 2 * t || (batch >= t && batch % t === 0))) {
+    for (const [s, e] of ranges(batch, t, 1)) task(e - s, m, n, g.a + s * g.strideA * 4, g.b + s * g.strideB * 4, g.c + s * g.strideC * 4);
+  } else if (m >= n) {
+    // rows of C: rows of A (columns when A is stored transposed)
+    for (const [s, e] of ranges(m, t, 4)) task(batch, e - s, n, g.a + (g.transA ? s : s * g.lda) * 4, g.b, g.c + s * g.ldc * 4);
+  } else {
+    for (const [s, e] of ranges(n, t, 8)) task(batch, m, e - s, g.a, g.b + (g.transB ? s * g.ldb : s) * 4, g.c + s * 4);
+  }
+  return tasks;
+}
+
 // ---- the backend ----
 
 export const wasmBackend: Backend = {
@@ -337,29 +373,11 @@ export const wasmBackend: Backend = {
       const pa = r.put(a);
       const pb = r.put(b);
       const pc = accumulate ? r.put(out) : r.space(out);
-      const lda = transA ? m : k;
-      const ldb = transB ? k : n;
-      const tA = transA ? 1 : 0;
-      const tB = transB ? 1 : 0;
-      const acc = accumulate ? 1 : 0;
       const t = threadsFor(2 * batch * m * n * k, GEMM_MIN_FLOPS);
-      const tasks: Task[] = [];
-      const task = (bt: number, mm: number, nn: number, ao: number, bo: number, co: number): void => {
-        tasks.push(['sgemmBatch', [
-          bt, mm, nn, k, ao, lda, strideA, tA, bo, ldb, strideB, tB, co, n, m * n, acc, r.workspace(tasks.length),
-        ]]);
-      };
-      if (t === 1) {
-        task(batch, m, n, pa, pb, pc);
-      } else if (batch >= 2 * t || (batch >= t && batch % t === 0)) {
-        for (const [s, e] of ranges(batch, t, 1)) task(e - s, m, n, pa + s * strideA * 4, pb + s * strideB * 4, pc + s * m * n * 4);
-      } else if (m >= n) {
-        // rows of C: rows of A (columns when A is stored transposed)
-        for (const [s, e] of ranges(m, t, 4)) task(batch, e - s, n, pa + (transA ? s : s * k) * 4, pb, pc + s * n * 4);
-      } else {
-        for (const [s, e] of ranges(n, t, 8)) task(batch, m, e - s, pa, pb + (transB ? s * k : s) * 4, pc + s * 4);
-      }
-      runTasks(tasks);
+      runTasks(gemmTasks(r, t, {
+        batch, m, n, k, a: pa, lda: transA ? m : k, strideA, transA, b: pb, ldb: transB ? k : n, strideB, transB,
+        c: pc, ldc: n, strideC: m * n, accumulate,
+      }));
       r.take(pc, out);
     }, () => js.matmul(a, b, out, p));
   },
@@ -476,7 +494,116 @@ export const wasmBackend: Backend = {
       r.take(po, out);
     }, () => js.col2im(col, out, p));
   },
+
+  maxPoolIndices(x, out, p: Im2colParams) {
+    if (!isF32(x) || out.length === 0) return js.maxPoolIndices(x, out, p);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const px = r.put(x);
+      const po = r.space(out);
+      const g = r.ints(im2colInts(p));
+      const planes = p.batch * p.channels;
+      const t = Math.min(threadsFor(x.length, ELEMENTWISE_MIN), planes);
+      runTasks(ranges(planes, t, 1).map(([p0, p1]): Task => ['maxPoolIndices', [px, po, g, p0, p1]]));
+      r.take(po, out);
+    }, () => js.maxPoolIndices(x, out, p));
+  },
+
+  convForward(x, w, out, p: ConvParams) {
+    if (!isF32(x) || !isF32(w) || !isF32(out) || p.groups !== 1 || out.length === 0) return convForwardComposed(wasmBackend, x, w, out, p);
+    const { m, k, l } = convGemmSizes(p);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const px = r.put(x);
+      const pw = r.put(w);
+      const po = r.space(out);
+      const g = r.ints(im2colInts(p));
+      const chunk = convChunk(p.batch, k * l);
+      const pcol = r.alloc(chunk * k * l * 4);
+      const imageBytes = p.channels * p.height * p.width * 4;
+      for (let n0 = 0; n0 < p.batch; n0 += chunk) {
+        const cn = Math.min(chunk, p.batch - n0);
+        im2colTasks(g, px + n0 * imageBytes, pcol, cn, cn * k * l);
+        // (M, K) @ (K, L) for every image of the chunk, one weight
+        runTasks(gemmTasks(r, threadsFor(2 * cn * m * k * l, GEMM_MIN_FLOPS), {
+          batch: cn, m, n: l, k, a: pw, lda: k, strideA: 0, transA: false, b: pcol, ldb: l, strideB: k * l, transB: false,
+          c: po + n0 * m * l * 4, ldc: l, strideC: m * l, accumulate: false,
+        }));
+      }
+      r.take(po, out);
+    }, () => convForwardComposed(js, x, w, out, p));
+  },
+
+  convInputGrad(y, w, out, p: ConvParams) {
+    if (!isF32(y) || !isF32(w) || !isF32(out) || p.groups !== 1 || out.length === 0) return convInputGradComposed(wasmBackend, y, w, out, p);
+    const { m, k, l } = convGemmSizes(p);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const py = r.put(y);
+      const pw = r.put(w);
+      const po = r.space(out);
+      const g = r.ints(im2colInts(p));
+      const chunk = convChunk(p.batch, k * l);
+      const pcol = r.alloc(chunk * k * l * 4);
+      const imageBytes = p.channels * p.height * p.width * 4;
+      for (let n0 = 0; n0 < p.batch; n0 += chunk) {
+        const cn = Math.min(chunk, p.batch - n0);
+        // (K, M) @ (M, L) per image: w is stored (M, K)
+        runTasks(gemmTasks(r, threadsFor(2 * cn * m * k * l, GEMM_MIN_FLOPS), {
+          batch: cn, m: k, n: l, k: m, a: pw, lda: k, strideA: 0, transA: true, b: py + n0 * m * l * 4, ldb: l, strideB: m * l, transB: false,
+          c: pcol, ldc: l, strideC: k * l, accumulate: false,
+        }));
+        const t = Math.min(threadsFor(cn * k * l, ELEMENTWISE_MIN), cn);
+        runTasks(ranges(cn, t, 1).map(([n1, n2]): Task => ['col2im', [pcol, po + n0 * imageBytes, g, n1, n2]]));
+      }
+      r.take(po, out);
+    }, () => convInputGradComposed(js, y, w, out, p));
+  },
+
+  convWeightGrad(x, y, out, p: ConvParams) {
+    if (!isF32(x) || !isF32(y) || !isF32(out) || p.groups !== 1 || out.length === 0) return convWeightGradComposed(wasmBackend, x, y, out, p);
+    const { m, k, l } = convGemmSizes(p);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const px = r.put(x);
+      const py = r.put(y);
+      const po = r.space(out);
+      r.f32.fill(0, po >> 2, (po >> 2) + out.length);
+      const g = r.ints(im2colInts(p));
+      const chunk = convChunk(p.batch, k * l);
+      const pcol = r.alloc(chunk * k * l * 4);
+      const imageBytes = p.channels * p.height * p.width * 4;
+      for (let n0 = 0; n0 < p.batch; n0 += chunk) {
+        const cn = Math.min(chunk, p.batch - n0);
+        im2colTasks(g, px + n0 * imageBytes, pcol, cn, cn * k * l);
+        // dW (M, K) += y[n] (M, L) @ col[n]^T (L, K), summed over the chunk: strideC 0
+        runTasks(gemmTasks(r, threadsFor(2 * cn * m * k * l, GEMM_MIN_FLOPS), {
+          batch: cn, m, n: k, k: l, a: py + n0 * m * l * 4, lda: l, strideA: m * l, transA: false, b: pcol, ldb: l, strideB: k * l, transB: true,
+          c: po, ldc: k, strideC: 0, accumulate: true,
+        }));
+      }
+      r.take(po, out);
+    }, () => convWeightGradComposed(js, x, y, out, p));
+  },
 };
+
+/** Unrolled columns of at most this many bytes at once: a large batch is convolved in chunks of images. */
+const CONV_COLUMN_BYTES = 64 << 20;
+
+/** Images per chunk, for `perImage` column elements an image. */
+function convChunk(batch: number, perImage: number): number {
+  return Math.max(1, Math.min(batch, Math.floor(CONV_COLUMN_BYTES / (perImage * 4))));
+}
+
+/** im2col of `count` images at byte offset x into col, split over threads by image. */
+function im2colTasks(g: number, x: number, col: number, count: number, work: number): void {
+  const t = Math.min(threadsFor(work, ELEMENTWISE_MIN), count);
+  runTasks(ranges(count, t, 1).map(([n0, n1]): Task => ['im2col', [x, col, g, n0, n1]]));
+}
 
 function im2colInts(p: Im2colParams): number[] {
   return [

@@ -25,10 +25,11 @@ export interface Kernels {
   gatherScatter(x: number, lay: number, dim: number, index: number, out: number, scatter: number, coord: number): void;
   im2col(x: number, out: number, g: number, n0: number, n1: number): void;
   col2im(col: number, out: number, g: number, n0: number, n1: number): void;
+  maxPoolIndices(x: number, out: number, g: number, p0: number, p1: number): void;
 }
 
 /** Names of the kernels a worker thread may run, by index. */
-export const TASK_NAMES = ['sgemmBatch', 'unary', 'binary', 'softmax', 'im2col', 'col2im'] as const;
+export const TASK_NAMES = ['sgemmBatch', 'unary', 'binary', 'softmax', 'im2col', 'col2im', 'maxPoolIndices'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
 
 const PAGE = 65536;
