@@ -1,6 +1,6 @@
 // Connectionist temporal classification loss (Graves et al. 2006): a fused op
 // whose forward (alpha recursion) and backward (beta recursion) sit side by side.
-import { DTypeError, IndexError, NeuroneError, ShapeError, Tensor, tensor } from '@neurone/core';
+import { DTypeError, IndexError, NeuroneError, ShapeError, Tensor, noGrad, tensor, type TypedArray } from '@neurone/core';
 import { clampedExp, fmtShape, logAddExp, recordOp } from './util.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -94,19 +94,34 @@ export function ctcLoss(
 }
 
 /** Per-sample negative log-likelihoods (N), with their gradient: one recorded op. */
+/** One sample's forward pass: scaled (probability space) or, where that underflows, log space. */
+interface SampleAlpha {
+  ext: Int32Array;
+  nll: number;
+  /** Scaled alphas (Tb, S), each row summing to 1, and log of the running product of the scales. */
+  scaled?: { alpha: Float64Array; logScale: Float64Array };
+  /** Log-space alphas (Tb, S), when the scaled recursion underflowed. */
+  log?: Float64Array;
+}
+
 function ctcNll(lp: Tensor, p: CTCProblem, zeroInfinity: boolean): Tensor {
   const { T, N, C, blank, labels, offsets, inputLengths, targetLengths } = p;
   const x = lp.data;
-  const nll = new Float64Array(N);
-  const alphas: Float64Array[] = [];
+  const em = emissions(lp);
+  const samples: SampleAlpha[] = [];
   for (let b = 0; b < N; b++) {
     const ext = extendedLabels(labels, offsets[b]!, targetLengths[b]!, blank);
-    const alpha = forwardAlpha(x, b, N, C, inputLengths[b]!, ext);
-    alphas.push(alpha);
-    nll[b] = finalNll(alpha, inputLengths[b]!, ext.length);
+    const Tb = inputLengths[b]!;
+    const scaled = scaledAlpha(em, b, N, C, Tb, ext);
+    if (scaled) {
+      samples.push({ ext, nll: scaledNll(scaled, Tb, ext.length), scaled });
+    } else {
+      const alpha = forwardAlpha(x, b, N, C, Tb, ext);
+      samples.push({ ext, nll: finalNll(alpha, Tb, ext.length), log: alpha });
+    }
   }
   const out = new Tensor(lp.dtype === 'float64' ? new Float64Array(N) : new Float32Array(N), [N]);
-  for (let b = 0; b < N; b++) out.data[b] = zeroInfinity && nll[b] === Infinity ? 0 : nll[b]!;
+  for (let b = 0; b < N; b++) out.data[b] = zeroInfinity && samples[b]!.nll === Infinity ? 0 : samples[b]!.nll;
 
   return recordOp('ctcLoss', out, [lp], (g) => {
     const grad = new Tensor(lp.dtype === 'float64' ? new Float64Array(T * N * C) : new Float32Array(T * N * C), lp.shape);
@@ -115,24 +130,41 @@ function ctcNll(lp: Tensor, p: CTCProblem, zeroInfinity: boolean): Tensor {
     for (let b = 0; b < N; b++) {
       const Tb = inputLengths[b]!;
       const gb = g.data[b]!;
-      const loss = nll[b]!;
+      const { ext, nll: loss, scaled } = samples[b]!;
       if (Tb === 0 || gb === 0 || (zeroInfinity && loss === Infinity)) continue;
-      const ext = extendedLabels(labels, offsets[b]!, targetLengths[b]!, blank);
       const S = ext.length;
-      const alpha = alphas[b]!;
-      const beta = backwardBeta(x, b, N, C, Tb, ext);
+      if (loss === Infinity) {
+        // no alignment: PyTorch's gradient is NaN
+        for (let t = 0; t < Tb; t++) gd.fill(NaN, (t * N + b) * C, (t * N + b + 1) * C);
+        continue;
+      }
+      const beta = scaled ? scaledBeta(em, b, N, C, Tb, ext) : null;
+      if (scaled && beta) {
+        // alpha_t(s) beta_t(s) / p = alphaHat beta_hat e^(logA_t + logB_t - log p), with y_t counted twice: divide by it once
+        for (let t = 0; t < Tb; t++) {
+          lcab.fill(0);
+          for (let s = 0; s < S; s++) lcab[ext[s]!]! += scaled.alpha[t * S + s]! * beta.beta[t * S + s]!;
+          const k = scaled.logScale[t]! + beta.logScale[t]! + loss;
+          const base = (t * N + b) * C;
+          for (let c = 0; c < C; c++) {
+            const v = lcab[c]!;
+            gd[base + c] = v === 0 ? 0 : -gb * v * Math.exp(k - x[base + c]!);
+          }
+        }
+        continue;
+      }
+      const alpha = samples[b]!.log ?? forwardAlpha(x, b, N, C, Tb, ext);
+      const logBeta = backwardBeta(x, b, N, C, Tb, ext);
       for (let t = 0; t < Tb; t++) {
-        // sum over positions s labelled c of alpha_t(s) beta_t(s), as e^m * lcab[c]
-        let m = -Infinity;
-        for (let s = 0; s < S; s++) m = Math.max(m, alpha[t * S + s]! + beta[t * S + s]!);
-        lcab.fill(0);
-        // exact exps here: a posterior can be large even where alpha beta is tiny (when y_t(c) is tiny too)
-        if (m !== -Infinity) for (let s = 0; s < S; s++) lcab[ext[s]!]! += Math.exp(alpha[t * S + s]! + beta[t * S + s]! - m);
+        // log of the sum over positions s labelled c of alpha_t(s) beta_t(s), kept in log space:
+        // this path runs where probabilities underflow, and a posterior can be large where alpha beta is tiny
+        lcab.fill(-Infinity);
+        for (let s = 0; s < S; s++) lcab[ext[s]!] = logAddExp(lcab[ext[s]!]!, alpha[t * S + s]! + logBeta[t * S + s]!);
         const base = (t * N + b) * C;
-        // d(-log p)/d lp[t,c] = -(sum over s labelled c of alpha beta) / (p y_t(c)) = -e^(log lcab + m + nll - lp)
+        // d(-log p)/d lp[t,c] = -(sum over s labelled c of alpha beta) / (p y_t(c)) = -e^(log lcab + nll - lp)
         for (let c = 0; c < C; c++) {
           const v = lcab[c]!;
-          gd[base + c] = v === 0 ? (loss === Infinity ? NaN : 0) : -gb * v * Math.exp(m + loss - x[base + c]!);
+          gd[base + c] = v === -Infinity ? 0 : -gb * Math.exp(v + loss - x[base + c]!);
         }
       }
     }
@@ -140,7 +172,99 @@ function ctcNll(lp: Tensor, p: CTCProblem, zeroInfinity: boolean): Tensor {
   });
 }
 
-/** The target with blanks around and between its labels: length 2L + 1. */
+/** Emission probabilities e^(lp - max over classes) for every (t, n), and those maxima. */
+interface Emissions {
+  y: TypedArray;
+  rowMax: TypedArray;
+}
+
+function emissions(lp: Tensor): Emissions {
+  return noGrad(() => {
+    const x = lp.detach();
+    const rowMax = x.max(2, true);
+    return { y: x.sub(rowMax).exp().data, rowMax: rowMax.data };
+  });
+}
+
+/**
+ * The alpha recursion in probability space, each step rescaled to sum 1
+ * (Rabiner's scaling: no exp or log per cell), on emissions divided by the
+ * largest of their step. Null when a step underflows to 0 while the
+ * log-space recursion might not.
+ */
+function scaledAlpha(em: Emissions, b: number, N: number, C: number, Tb: number, ext: Int32Array): { alpha: Float64Array; logScale: Float64Array } | null {
+  const { y, rowMax } = em;
+  const S = ext.length;
+  const alpha = new Float64Array(Tb * S);
+  const logScale = new Float64Array(Tb);
+  let acc = 0;
+  for (let t = 0; t < Tb; t++) {
+    const row = (t * N + b) * C;
+    const lo = Math.max(0, S - 2 * (Tb - t));
+    const hi = Math.min(S, 2 * (t + 1));
+    const cur = t * S;
+    let sum = 0;
+    if (t === 0) {
+      for (let s = lo; s < hi; s++) sum += alpha[s] = y[row + ext[s]!]!;
+    } else {
+      const prev = cur - S;
+      for (let s = lo; s < hi; s++) {
+        let a = alpha[prev + s]!;
+        if (s >= 1) a += alpha[prev + s - 1]!;
+        if (s >= 2 && ext[s] !== ext[s - 2]) a += alpha[prev + s - 2]!;
+        sum += alpha[cur + s] = a * y[row + ext[s]!]!;
+      }
+    }
+    if (!(sum > 1e-280)) return null;
+    const inv = 1 / sum;
+    for (let s = lo; s < hi; s++) alpha[cur + s]! *= inv;
+    acc += Math.log(sum) + rowMax[t * N + b]!;
+    logScale[t] = acc;
+  }
+  return { alpha, logScale };
+}
+
+/** -log p from the scaled alphas: the last step's two end positions, times the scales so far. */
+function scaledNll(a: { alpha: Float64Array; logScale: Float64Array }, Tb: number, S: number): number {
+  if (Tb === 0) return S === 1 ? 0 : Infinity;
+  const last = (Tb - 1) * S;
+  const end = a.alpha[last + S - 1]! + (S > 1 ? a.alpha[last + S - 2]! : 0);
+  return end > 0 ? -(Math.log(end) + a.logScale[Tb - 1]!) : Infinity;
+}
+
+/** The beta recursion in probability space, scaled like `scaledAlpha`; logScale[t] sums the log scales of steps t..Tb-1. */
+function scaledBeta(em: Emissions, b: number, N: number, C: number, Tb: number, ext: Int32Array): { beta: Float64Array; logScale: Float64Array } | null {
+  const { y, rowMax } = em;
+  const S = ext.length;
+  const beta = new Float64Array(Tb * S);
+  const logScale = new Float64Array(Tb);
+  let acc = 0;
+  for (let t = Tb - 1; t >= 0; t--) {
+    const row = (t * N + b) * C;
+    const lo = Math.max(0, S - 2 * (Tb - t));
+    const hi = Math.min(S, 2 * (t + 1));
+    const cur = t * S;
+    let sum = 0;
+    if (t === Tb - 1) {
+      for (let s = Math.max(lo, S - 2); s < hi; s++) sum += beta[cur + s] = y[row + ext[s]!]!;
+    } else {
+      const next = cur + S;
+      for (let s = lo; s < hi; s++) {
+        let v = beta[next + s]!;
+        if (s + 1 < S) v += beta[next + s + 1]!;
+        if (s + 2 < S && ext[s] !== ext[s + 2]) v += beta[next + s + 2]!;
+        sum += beta[cur + s] = v * y[row + ext[s]!]!;
+      }
+    }
+    if (!(sum > 1e-280)) return null;
+    const inv = 1 / sum;
+    for (let s = lo; s < hi; s++) beta[cur + s]! *= inv;
+    acc += Math.log(sum) + rowMax[t * N + b]!;
+    logScale[t] = acc;
+  }
+  return { beta, logScale };
+}
+
 function extendedLabels(labels: Int32Array, off: number, L: number, blank: number): Int32Array {
   const ext = new Int32Array(2 * L + 1).fill(blank);
   for (let i = 0; i < L; i++) ext[2 * i + 1] = labels[off + i]!;
