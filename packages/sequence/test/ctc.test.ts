@@ -158,3 +158,18 @@ describe('ctcLoss refuses invalid input', () => {
   ];
   for (const [name, fn, msg] of cases) it(name, () => expect(fn).toThrow(msg));
 });
+
+describe('ctcLoss where the scaled recursion underflows', () => {
+  // target [1]: every alignment of T = 2 passes one emission of e^-800, which
+  // underflows in probability space; the log-space recursion takes over
+  const lp = () => tensor([[[0, -800, -5]], [[0, -800, -5]]], { dtype: 'float64', requiresGrad: true });
+
+  it('gives the log-space loss, -log(2 e^-800)', () => {
+    const loss = ctcLoss(lp(), [[1]], [2], [1], { reduction: 'sum' });
+    expect(loss.item()).toBeCloseTo(800 - Math.log(2), 9);
+  });
+
+  it('and its gradient matches finite differences', () => {
+    gradcheck((x) => ctcLoss(x!, [[1]], [2], [1], { reduction: 'sum' }), [lp()]);
+  });
+});
