@@ -1,14 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { defineProject } from 'vitest/config';
+import { sourceAliases } from '../../vitest.sources.js';
 
 export default defineProject({
-  resolve: {
-    // test against the dependencies' sources, so that no build is needed while working
-    alias: {
-      '@neurone/core': fileURLToPath(new URL('../core/src/index.ts', import.meta.url)),
-      '@neurone/vision': fileURLToPath(new URL('../vision/src/index.ts', import.meta.url)),
-    },
-  },
+  resolve: { alias: sourceAliases('core', 'vision') },
   test: {
     name: 'generative',
     include: ['test/**/*.test.ts'],

@@ -1,11 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { defineProject } from 'vitest/config';
+import { sourceAliases } from '../../vitest.sources.js';
 
 export default defineProject({
-  resolve: {
-    // run against core's sources, so tests never depend on a stale or half-built dist
-    alias: { '@neurone/core': fileURLToPath(new URL('../core/src/index.ts', import.meta.url)) },
-  },
+  resolve: { alias: sourceAliases('core') },
   test: {
     name: 'sequence',
     include: ['test/**/*.test.ts'],

@@ -1,11 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { defineProject } from 'vitest/config';
+import { sourceAliases } from '../../vitest.sources.js';
 
 export default defineProject({
-  resolve: {
-    // test against core's sources, so that no build is needed while working
-    alias: { '@neurone/core': fileURLToPath(new URL('../core/src/index.ts', import.meta.url)) },
-  },
+  resolve: { alias: sourceAliases('core') },
   test: {
     name: 'vision',
     include: ['test/**/*.test.ts'],

@@ -1,21 +1,9 @@
 // Adam (torch/optim/adam.py): L2 weight decay added to the gradient.
-import { zerosLike } from '../creation.js';
-import type { Tensor } from '../tensor.js';
-import { adamUpdate, type AdamState } from './adam_kernel.js';
-import { checkAdamGroup } from './checks.js';
-import { Optimizer, type ParamGroup, type ParamsInput, type StateSpec } from './optimizer.js';
+import { AdamBase, type AdamHyper } from './adam_base.js';
+import type { ParamsInput } from './optimizer.js';
 
+export type { AdamHyper } from './adam_base.js';
 export type { AdamState } from './adam_kernel.js';
-
-/** Adam's hyperparameters, per param group. */
-export type AdamHyper = {
-  lr: number;
-  betas: [number, number];
-  eps: number;
-  weightDecay: number;
-  amsgrad: boolean;
-  maximize: boolean;
-};
 
 export type AdamOptions = Partial<AdamHyper>;
 
@@ -37,45 +25,8 @@ export type AdamOptions = Partial<AdamHyper>;
  *   loss.backward();
  *   opt.step();
  */
-export class Adam extends Optimizer<AdamHyper, AdamState> {
+export class Adam extends AdamBase {
   constructor(params: ParamsInput<AdamHyper>, options: AdamOptions = {}) {
-    super('Adam', params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...options });
+    super('Adam', params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...options }, false);
   }
-
-  protected validateGroup(g: ParamGroup<AdamHyper>): void {
-    checkAdamGroup('Adam', g);
-  }
-
-  protected stateSpec(g: ParamGroup<AdamHyper>): StateSpec {
-    return adamStateSpec(g.amsgrad);
-  }
-
-  protected updateGroup(group: ParamGroup<AdamHyper>): void {
-    for (const p of group.params) {
-      if (p.grad === null) continue;
-      adamUpdate(p.data, this.gradData(p, p.grad), this.paramState(p, group.amsgrad), group, false);
-    }
-  }
-
-  private paramState(p: Tensor, amsgrad: boolean): AdamState {
-    return adamState(this.state, p, amsgrad);
-  }
-}
-
-/** The state entries of Adam and AdamW. */
-export function adamStateSpec(amsgrad: boolean): StateSpec {
-  const spec: StateSpec = { step: 'number', expAvg: 'tensor', expAvgSq: 'tensor' };
-  if (amsgrad) spec.maxExpAvgSq = 'tensor';
-  return spec;
-}
-
-/** p's state, created (zeros) on its first update; adds maxExpAvgSq if amsgrad was turned on since. */
-export function adamState(state: Map<Tensor, AdamState>, p: Tensor, amsgrad: boolean): AdamState {
-  let s = state.get(p);
-  if (s === undefined) {
-    s = { step: 0, expAvg: zerosLike(p), expAvgSq: zerosLike(p) };
-    state.set(p, s);
-  }
-  if (amsgrad && s.maxExpAvgSq === undefined) s.maxExpAvgSq = zerosLike(p);
-  return s;
 }

@@ -5,21 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { getNumThreads, jsBackend, setNumThreads, wasmBackend } from '../../src/index.js';
 import type { MatmulParams } from '../../src/backend/backend.js';
 import { wasmInfo } from '../../src/backend/wasm/index.js';
+import { random } from './random.js';
 
 // before the first kernel, so that the backend reserves workspaces for 4 threads
 const initialThreads = getNumThreads();
 setNumThreads(4);
 afterAll(() => setNumThreads(initialThreads));
-
-function random(n: number, seed: number): Float32Array {
-  const a = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    a[i] = s / 2147483648 - 0.5;
-  }
-  return a;
-}
 
 function maxDiff(a: Float32Array, b: Float32Array): number {
   let m = 0;

@@ -8,19 +8,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { NeuroneError, getNumThreads, listBackends, setNumThreads, wasmBackend } from '../../src/index.js';
 import { wasmInfo } from '../../src/backend/wasm/index.js';
 import type { MatmulParams } from '../../src/backend/backend.js';
+import { random } from './random.js';
 
 const initialThreads = getNumThreads();
 afterAll(() => setNumThreads(initialThreads));
-
-function random(n: number, seed: number): Float32Array {
-  const a = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    a[i] = s / 2147483648 - 0.5;
-  }
-  return a;
-}
 
 describe('wasm backend threads', () => {
   it('follows NEURONE_WASM_RELAXED and NEURONE_THREADS', () => {

@@ -2,12 +2,14 @@
 // (scripts/fixtures/optim_fixtures.py writes test/fixtures/optim.json).
 import { describe, expect, it } from 'vitest';
 import { tensor, optim, type DType } from '../../src/index.js';
-import { expectClose, fixtures, makeProblem, optimizerClass, quadraticGrad, type SchedulerCase } from './helpers.js';
+import { expectClose, type Tolerance } from '../../src/testing/index.js';
+import { fixtures, makeProblem, optimizerClass, quadraticGrad, type SchedulerCase } from './helpers.js';
 
-const TOL: Record<'float64' | 'float32', { rtol: number; atol: number }> = {
+const TOL: Record<'float64' | 'float32', Tolerance> = {
   float64: { rtol: 1e-9, atol: 1e-12 },
   float32: { rtol: 1e-5, atol: 1e-6 },
 };
+const LR_TOL: Tolerance = { rtol: 1e-12, atol: 1e-15 };
 
 describe('optimizers match PyTorch over 5 steps (two param groups, a skipped grad)', () => {
   it('the fixture covers every optimizer', () => {
@@ -19,14 +21,13 @@ describe('optimizers match PyTorch over 5 steps (two param groups, a skipped gra
         const { w, b, aW, cW, aB, cB } = makeProblem(dtype as DType);
         const Opt = optimizerClass(c.optimizer);
         const opt = new Opt([{ params: [w] }, { params: [b], ...c.group1 }], c.options);
-        const { rtol, atol } = TOL[dtype];
         for (let step = 1; step <= fixtures.problem.steps; step++) {
           quadraticGrad(w, aW, cW);
           if (step === fixtures.problem.skipStep) b.grad = null;
           else quadraticGrad(b, aB, cB);
           opt.step();
-          expectClose(w.toArray(), c[dtype].w[step - 1]!, rtol, atol, `${c.name} w after step ${step}`);
-          expectClose(b.toArray(), c[dtype].b[step - 1]!, rtol, atol, `${c.name} b after step ${step}`);
+          expectClose(w.toArray(), c[dtype].w[step - 1]!, TOL[dtype], `${c.name} w after step ${step}`);
+          expectClose(b.toArray(), c[dtype].b[step - 1]!, TOL[dtype], `${c.name} b after step ${step}`);
         }
         expect(w.dtype).toBe(dtype);
       });
@@ -61,14 +62,14 @@ describe('LR schedulers match PyTorch step by step', () => {
       const after = c.after ? (makeScheduler(opt, c.after.scheduler, c.after.options) as optim.LRScheduler) : undefined;
       const sched = makeScheduler(opt, c.scheduler, c.options, after);
       const lrs = () => opt.paramGroups.map((g) => g.lr);
-      expectClose(lrs(), c.lrs[0]!, 1e-12, 1e-15, `${c.name} after construction`);
-      expectClose(sched.getLastLr(), c.lrs[0]!, 1e-12, 1e-15, `${c.name} getLastLr after construction`);
+      expectClose(lrs(), c.lrs[0]!, LR_TOL, `${c.name} after construction`);
+      expectClose(sched.getLastLr(), c.lrs[0]!, LR_TOL, `${c.name} getLastLr after construction`);
       for (let i = 0; i < c.steps; i++) {
         opt.step();
         if (sched instanceof optim.ReduceLROnPlateau) sched.step(c.metrics![i]!);
         else sched.step();
-        expectClose(lrs(), c.lrs[i + 1]!, 1e-12, 1e-15, `${c.name} after step ${i + 1}`);
-        expectClose(sched.getLastLr(), c.lrs[i + 1]!, 1e-12, 1e-15, `${c.name} getLastLr after step ${i + 1}`);
+        expectClose(lrs(), c.lrs[i + 1]!, LR_TOL, `${c.name} after step ${i + 1}`);
+        expectClose(sched.getLastLr(), c.lrs[i + 1]!, LR_TOL, `${c.name} getLastLr after step ${i + 1}`);
       }
     });
   }

@@ -1,8 +1,6 @@
-// Shared by the optim tests: the fixture file, the quadratic problem it uses,
-// and a comparison with a relative tolerance.
-import { readFileSync } from 'node:fs';
-import { expect } from 'vitest';
-import { Tensor, tensor, optim, type DType, type NestedArray } from '../../src/index.js';
+// Shared by the optim tests: the fixture file and the quadratic problem it uses.
+import { Tensor, tensor, optim, type DType } from '../../src/index.js';
+import { readJsonFixture } from '../../src/testing/index.js';
 
 export interface OptimizerCase {
   name: string;
@@ -35,11 +33,11 @@ export interface Problem {
   steps: number;
 }
 
-export const fixtures = JSON.parse(readFileSync(new URL('../fixtures/optim.json', import.meta.url), 'utf8')) as {
+export const fixtures = readJsonFixture<{
   problem: Problem;
   optimizers: OptimizerCase[];
   schedulers: SchedulerCase[];
-};
+}>(new URL('../fixtures/optim.json', import.meta.url));
 
 type AnyOptimizerClass = new (params: Iterable<Tensor> | Iterable<{ params: Tensor[] }>, options?: Record<string, unknown>) => optim.Optimizer<{ lr: number }, object>;
 
@@ -66,17 +64,4 @@ export function makeProblem(dtype: DType) {
     aB: tensor(P.aB, { dtype }),
     cB: tensor(P.cB, { dtype }),
   };
-}
-
-/** Expects every element of `actual` within rtol * |expected| + atol of `expected`. */
-export function expectClose(actual: NestedArray, expected: NestedArray, rtol: number, atol: number, what = ''): void {
-  const a = [actual].flat(Infinity as 1) as number[];
-  const e = [expected].flat(Infinity as 1) as number[];
-  expect(a.length, what).toBe(e.length);
-  for (let i = 0; i < e.length; i++) {
-    const tol = rtol * Math.abs(e[i]!) + atol;
-    if (!(Math.abs(a[i]! - e[i]!) <= tol)) {
-      expect.fail(`${what}: element ${i} is ${a[i]}, expected ${e[i]} (tolerance ${tol})`);
-    }
-  }
 }

@@ -20,15 +20,10 @@ const repr = (k: IntOrTuple, o: MaxPoolOptions | AvgPoolOptions) =>
   ('dilation' in o && o.dilation !== undefined ? `, dilation=${JSON.stringify(o.dilation)}` : '') + (o.ceilMode ? ', ceilMode=true' : '');
 
 /**
- * 2-D max pooling (torch.nn.MaxPool2d); stride defaults to the kernel size.
- *
- * Shape: (N, C, H, W) or (C, H, W) -> (N, C, H_out, W_out).
- *
- * Example:
- *   new MaxPool2d(2).forward(randn([1, 6, 28, 28])).shape; // [1, 6, 14, 14]
- *   const [y, idx] = new MaxPool2d(2, { returnIndices: true }).forward(x);
+ * What MaxPool1d and MaxPool2d share: the kernel size, the pooling options and
+ * whether forward also returns the indices of the maxima.
  */
-export class MaxPool2d<R extends boolean = false> extends nn.Module {
+export abstract class MaxPoolNd<R extends boolean> extends nn.Module {
   readonly kernelSize: IntOrTuple;
   readonly options: MaxPoolOptions;
   readonly returnIndices: R;
@@ -41,12 +36,36 @@ export class MaxPool2d<R extends boolean = false> extends nn.Module {
     this.returnIndices = (returnIndices ?? false) as R;
   }
 
+  /** The pooled values. */
+  protected abstract pool(input: Tensor): Tensor;
+  /** The pooled values and the flat indices of the maxima. */
+  protected abstract poolWithIndices(input: Tensor): [Tensor, Tensor];
+
   forward(input: Tensor): MaxPoolResult<R> {
-    return (this.returnIndices ? maxPool2dWithIndices(input, this.kernelSize, this.options) : maxPool2d(input, this.kernelSize, this.options)) as MaxPoolResult<R>;
+    return (this.returnIndices ? this.poolWithIndices(input) : this.pool(input)) as MaxPoolResult<R>;
   }
 
   override extraRepr(): string {
     return repr(this.kernelSize, this.options);
+  }
+}
+
+/**
+ * 2-D max pooling (torch.nn.MaxPool2d); stride defaults to the kernel size.
+ *
+ * Shape: (N, C, H, W) or (C, H, W) -> (N, C, H_out, W_out).
+ *
+ * Example:
+ *   new MaxPool2d(2).forward(randn([1, 6, 28, 28])).shape; // [1, 6, 14, 14]
+ *   const [y, idx] = new MaxPool2d(2, { returnIndices: true }).forward(x);
+ */
+export class MaxPool2d<R extends boolean = false> extends MaxPoolNd<R> {
+  protected pool(input: Tensor): Tensor {
+    return maxPool2d(input, this.kernelSize, this.options);
+  }
+
+  protected poolWithIndices(input: Tensor): [Tensor, Tensor] {
+    return maxPool2dWithIndices(input, this.kernelSize, this.options);
   }
 }
 
@@ -58,25 +77,13 @@ export class MaxPool2d<R extends boolean = false> extends nn.Module {
  * Example:
  *   new MaxPool1d(3, { stride: 2 }).forward(randn([20, 16, 50])).shape; // [20, 16, 24]
  */
-export class MaxPool1d<R extends boolean = false> extends nn.Module {
-  readonly kernelSize: IntOrTuple;
-  readonly options: MaxPoolOptions;
-  readonly returnIndices: R;
-
-  constructor(kernelSize: IntOrTuple, opts: MaxPoolLayerOptions<R> = {}) {
-    super();
-    const { returnIndices, ...rest } = opts;
-    this.kernelSize = kernelSize;
-    this.options = rest;
-    this.returnIndices = (returnIndices ?? false) as R;
+export class MaxPool1d<R extends boolean = false> extends MaxPoolNd<R> {
+  protected pool(input: Tensor): Tensor {
+    return maxPool1d(input, this.kernelSize, this.options);
   }
 
-  forward(input: Tensor): MaxPoolResult<R> {
-    return (this.returnIndices ? maxPool1dWithIndices(input, this.kernelSize, this.options) : maxPool1d(input, this.kernelSize, this.options)) as MaxPoolResult<R>;
-  }
-
-  override extraRepr(): string {
-    return repr(this.kernelSize, this.options);
+  protected poolWithIndices(input: Tensor): [Tensor, Tensor] {
+    return maxPool1dWithIndices(input, this.kernelSize, this.options);
   }
 }
 
