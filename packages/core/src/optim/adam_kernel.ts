@@ -42,6 +42,11 @@ export function adamUpdate(x: TypedArray, g: TypedArray, s: AdamState, h: AdamKe
   const sign = maximize ? -1 : 1;
   const m = s.expAvg.data;
   const v = s.expAvgSq.data;
+  if (!h.amsgrad && x instanceof Float32Array && g instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array) {
+    const wd = decoupled ? 0 : weightDecay;
+    adamFloat32(x, g, m, v, beta1, beta2, sign, wd, decoupled && weightDecay !== 0 ? decay : 1, stepSize, biasCorrection2Sqrt, eps);
+    return;
+  }
   const vmax = h.amsgrad ? s.maxExpAvgSq!.data : null;
   const n = x.length;
   for (let i = 0; i < n; i++) {
@@ -60,5 +65,29 @@ export function adamUpdate(x: TypedArray, g: TypedArray, s: AdamState, h: AdamKe
     }
     const denom = Math.sqrt(second) / biasCorrection2Sqrt + eps;
     x[i] = x[i]! - stepSize * (m[i]! / denom);
+  }
+}
+
+/**
+ * The common case (float32, no amsgrad) in a loop that only ever sees
+ * Float32Arrays, so that the JIT keeps its element accesses monomorphic; the
+ * same arithmetic, in the same order, as the general loop.
+ */
+function adamFloat32(
+  x: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, beta1: number, beta2: number, sign: number,
+  l2: number, decay: number, stepSize: number, biasCorrection2Sqrt: number, eps: number,
+): void {
+  const n = x.length;
+  for (let i = 0; i < n; i++) {
+    let gi = sign * g[i]!;
+    if (decay !== 1) x[i] = x[i]! * decay;
+    else if (l2 !== 0) gi += l2 * x[i]!;
+    // rounded to float32 as the stored moments are, like the general loop that reads them back
+    const mi = Math.fround(m[i]! * beta1 + (1 - beta1) * gi);
+    const vi = Math.fround(v[i]! * beta2 + (1 - beta2) * gi * gi);
+    m[i] = mi;
+    v[i] = vi;
+    const denom = Math.sqrt(vi) / biasCorrection2Sqrt + eps;
+    x[i] = x[i]! - stepSize * (mi / denom);
   }
 }
