@@ -19,11 +19,17 @@ export interface Settings {
   slowMs: number;
   /** A first step slower than this is the only one: warm-up and measurement at once (marked "~"). */
   singleShotMs: number;
+  /**
+   * Idle time before each measured round, so that the previous implementation's
+   * threads (PyTorch's OpenMP workers spin after a parallel region, ours spin
+   * briefly too) have parked and every round starts on a quiet machine.
+   */
+  gapMs: number;
   quick: boolean;
 }
 
-export const QUICK: Settings = { warmMs: 150, roundMs: 40, maxRounds: 5, budgetMs: 2500, slowMs: 400, singleShotMs: 1000, quick: true };
-export const FULL: Settings = { warmMs: 600, roundMs: 250, maxRounds: 11, budgetMs: 20000, slowMs: 4000, singleShotMs: 30000, quick: false };
+export const QUICK: Settings = { warmMs: 150, roundMs: 40, maxRounds: 5, budgetMs: 2500, slowMs: 400, singleShotMs: 1000, gapMs: 10, quick: true };
+export const FULL: Settings = { warmMs: 600, roundMs: 250, maxRounds: 11, budgetMs: 20000, slowMs: 4000, singleShotMs: 30000, gapMs: 20, quick: false };
 
 export interface Context {
   settings: Settings;
@@ -183,6 +189,7 @@ export async function measure(w: Workload, ctx: Context): Promise<Partial<Record
       if (round >= r.rounds || !runners.includes(r)) continue;
       try {
         await r.enter();
+        await new Promise((done) => setTimeout(done, settings.gapMs));
         const t = await r.run(r.stepsPerRound);
         r.samples.push(t / r.stepsPerRound);
       } catch (e) {

@@ -38,8 +38,11 @@ export async function loadTf(wanted: Array<'wasm' | 'cpu'>): Promise<{ tf: Tf; i
   try {
     // tfjs-core's Node bundle has no gradients (the @tensorflow/tfjs union
     // package adds them); this ES-module file registers them all into tfjs's
-    // global registry. It loads here because the bench runs under tsx.
-    require('@tensorflow/tfjs-core/dist/register_all_gradients');
+    // global registry. Its imports have no file extensions, which Node's
+    // loader refuses: tsx loads it, scoped to this one import so that the
+    // rest of the bench (neurone included) runs as plain Node modules.
+    const { require: tsxRequire } = await import('tsx/cjs/api');
+    tsxRequire('@tensorflow/tfjs-core/dist/register_all_gradients', import.meta.url);
   } catch (e) {
     errors.push(`tfjs gradients not registered (training rows will fail): ${(e as Error).message}`);
   }
