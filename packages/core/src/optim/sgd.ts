@@ -72,6 +72,10 @@ export class SGD extends Optimizer<SGDHyper, SGDState> {
       const g = this.gradData(p, p.grad);
       const x = p.data;
       const n = x.length;
+      if (momentum === 0 && x instanceof Float32Array && g instanceof Float32Array) {
+        sgdFloat32(x, g, sign, weightDecay, lr);
+        continue;
+      }
       if (momentum === 0) {
         for (let i = 0; i < n; i++) {
           let d = sign * g[i]!;
@@ -101,5 +105,18 @@ export class SGD extends Optimizer<SGDHyper, SGDState> {
         x[i] = x[i]! - lr * d;
       }
     }
+  }
+}
+
+/**
+ * Plain SGD (no momentum) on float32 data in a loop that only ever sees
+ * Float32Arrays, so that the JIT keeps it monomorphic: the general loop's arithmetic.
+ */
+function sgdFloat32(x: Float32Array, g: Float32Array, sign: number, weightDecay: number, lr: number): void {
+  const n = x.length;
+  for (let i = 0; i < n; i++) {
+    let d = sign * g[i]!;
+    if (weightDecay !== 0) d += weightDecay * x[i]!;
+    x[i] = x[i]! - lr * d;
   }
 }

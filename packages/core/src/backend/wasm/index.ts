@@ -512,87 +512,88 @@ export const wasmBackend: Backend = {
 
   convForward(x, w, out, p: ConvParams) {
     if (!isF32(x) || !isF32(w) || !isF32(out) || p.groups !== 1 || out.length === 0) return convForwardComposed(wasmBackend, x, w, out, p);
-    const { m, k, l } = convGemmSizes(p);
-    guarded(() => {
-      const r = rt();
-      r.reset();
-      const px = r.put(x);
-      const pw = r.put(w);
-      const po = r.space(out);
-      const g = r.ints(im2colInts(p));
-      const chunk = convChunk(p.batch, k * l);
-      const pcol = r.alloc(chunk * k * l * 4);
-      const imageBytes = p.channels * p.height * p.width * 4;
-      for (let n0 = 0; n0 < p.batch; n0 += chunk) {
-        const cn = Math.min(chunk, p.batch - n0);
-        im2colTasks(g, px + n0 * imageBytes, pcol, cn, cn * k * l);
-        // (M, K) @ (K, L) for every image of the chunk, one weight
-        runTasks(gemmTasks(r, threadsFor(2 * cn * m * k * l, GEMM_MIN_FLOPS), {
-          batch: cn, m, n: l, k, a: pw, lda: k, strideA: 0, transA: false, b: pcol, ldb: l, strideB: k * l, transB: false,
-          c: po + n0 * m * l * 4, ldc: l, strideC: m * l, accumulate: false,
-        }));
-      }
-      r.take(po, out);
+    convFrame(x, w, out, p, false, (c) => {
+      im2colTasks(c.g, c.a + c.n0 * c.imageBytes, c.col, c.count, c.count * c.k * c.l);
+      // (M, K) @ (K, L) for every image of the chunk, one weight
+      runTasks(gemmTasks(c.r, threadsFor(2 * c.count * c.m * c.k * c.l, GEMM_MIN_FLOPS), {
+        batch: c.count, m: c.m, n: c.l, k: c.k, a: c.b, lda: c.k, strideA: 0, transA: false,
+        b: c.col, ldb: c.l, strideB: c.k * c.l, transB: false, c: c.out + c.n0 * c.m * c.l * 4, ldc: c.l, strideC: c.m * c.l, accumulate: false,
+      }));
     }, () => convForwardComposed(js, x, w, out, p));
   },
 
   convInputGrad(y, w, out, p: ConvParams) {
     if (!isF32(y) || !isF32(w) || !isF32(out) || p.groups !== 1 || out.length === 0) return convInputGradComposed(wasmBackend, y, w, out, p);
-    const { m, k, l } = convGemmSizes(p);
-    guarded(() => {
-      const r = rt();
-      r.reset();
-      const py = r.put(y);
-      const pw = r.put(w);
-      const po = r.space(out);
-      const g = r.ints(im2colInts(p));
-      const chunk = convChunk(p.batch, k * l);
-      const pcol = r.alloc(chunk * k * l * 4);
-      const imageBytes = p.channels * p.height * p.width * 4;
-      for (let n0 = 0; n0 < p.batch; n0 += chunk) {
-        const cn = Math.min(chunk, p.batch - n0);
-        // (K, M) @ (M, L) per image: w is stored (M, K)
-        runTasks(gemmTasks(r, threadsFor(2 * cn * m * k * l, GEMM_MIN_FLOPS), {
-          batch: cn, m: k, n: l, k: m, a: pw, lda: k, strideA: 0, transA: true, b: py + n0 * m * l * 4, ldb: l, strideB: m * l, transB: false,
-          c: pcol, ldc: l, strideC: k * l, accumulate: false,
-        }));
-        const t = Math.min(threadsFor(cn * k * l, ELEMENTWISE_MIN), cn);
-        runTasks(ranges(cn, t, 1).map(([n1, n2]): Task => ['col2im', [pcol, po + n0 * imageBytes, g, n1, n2]]));
-      }
-      r.take(po, out);
+    convFrame(y, w, out, p, false, (c) => {
+      // (K, M) @ (M, L) per image: w is stored (M, K)
+      runTasks(gemmTasks(c.r, threadsFor(2 * c.count * c.m * c.k * c.l, GEMM_MIN_FLOPS), {
+        batch: c.count, m: c.k, n: c.l, k: c.m, a: c.b, lda: c.k, strideA: 0, transA: true,
+        b: c.a + c.n0 * c.m * c.l * 4, ldb: c.l, strideB: c.m * c.l, transB: false, c: c.col, ldc: c.l, strideC: c.k * c.l, accumulate: false,
+      }));
+      const t = Math.min(threadsFor(c.count * c.k * c.l, ELEMENTWISE_MIN), c.count);
+      runTasks(ranges(c.count, t, 1).map(([n1, n2]): Task => ['col2im', [c.col, c.out + c.n0 * c.imageBytes, c.g, n1, n2]]));
     }, () => convInputGradComposed(js, y, w, out, p));
   },
 
   convWeightGrad(x, y, out, p: ConvParams) {
     if (!isF32(x) || !isF32(y) || !isF32(out) || p.groups !== 1 || out.length === 0) return convWeightGradComposed(wasmBackend, x, y, out, p);
-    const { m, k, l } = convGemmSizes(p);
-    guarded(() => {
-      const r = rt();
-      r.reset();
-      const px = r.put(x);
-      const py = r.put(y);
-      const po = r.space(out);
-      r.f32.fill(0, po >> 2, (po >> 2) + out.length);
-      const g = r.ints(im2colInts(p));
-      const chunk = convChunk(p.batch, k * l);
-      const pcol = r.alloc(chunk * k * l * 4);
-      const imageBytes = p.channels * p.height * p.width * 4;
-      for (let n0 = 0; n0 < p.batch; n0 += chunk) {
-        const cn = Math.min(chunk, p.batch - n0);
-        im2colTasks(g, px + n0 * imageBytes, pcol, cn, cn * k * l);
-        // dW (M, K) += y[n] (M, L) @ col[n]^T (L, K), summed over the chunk: strideC 0
-        runTasks(gemmTasks(r, threadsFor(2 * cn * m * k * l, GEMM_MIN_FLOPS), {
-          batch: cn, m, n: k, k: l, a: py + n0 * m * l * 4, lda: l, strideA: m * l, transA: false, b: pcol, ldb: l, strideB: k * l, transB: true,
-          c: po, ldc: k, strideC: 0, accumulate: true,
-        }));
-      }
-      r.take(po, out);
+    convFrame(x, y, out, p, true, (c) => {
+      im2colTasks(c.g, c.a + c.n0 * c.imageBytes, c.col, c.count, c.count * c.k * c.l);
+      // dW (M, K) += y[n] (M, L) @ col[n]^T (L, K), summed over the chunk: strideC 0
+      runTasks(gemmTasks(c.r, threadsFor(2 * c.count * c.m * c.k * c.l, GEMM_MIN_FLOPS), {
+        batch: c.count, m: c.m, n: c.k, k: c.l, a: c.b + c.n0 * c.m * c.l * 4, lda: c.l, strideA: c.m * c.l, transA: false,
+        b: c.col, ldb: c.l, strideB: c.k * c.l, transB: true, c: c.out, ldc: c.k, strideC: 0, accumulate: true,
+      }));
     }, () => convWeightGradComposed(js, x, y, out, p));
   },
 };
 
 /** Unrolled columns of at most this many bytes at once: a large batch is convolved in chunks of images. */
 const CONV_COLUMN_BYTES = 64 << 20;
+
+/** One chunk of images in a conv kernel: byte offsets in wasm memory and the GEMM sizes. */
+interface ConvChunk {
+  r: Runtime;
+  /** The two operands as passed, the output, the im2col geometry block and the column scratch. */
+  a: number;
+  b: number;
+  out: number;
+  g: number;
+  col: number;
+  /** First image of the chunk and how many. */
+  n0: number;
+  count: number;
+  m: number;
+  k: number;
+  l: number;
+  imageBytes: number;
+}
+
+/**
+ * The frame the three conv kernels share: both operands copied in, the output
+ * (zeroed when it accumulates), column scratch for one chunk of images, `step`
+ * per chunk, the output copied out; the reference composition if the scratch
+ * does not fit.
+ */
+function convFrame(a: Float32Array, b: Float32Array, out: Float32Array, p: ConvParams, zeroOut: boolean, step: (c: ConvChunk) => void, slow: () => void): void {
+  const { m, k, l } = convGemmSizes(p);
+  guarded(() => {
+    const r = rt();
+    r.reset();
+    const pa = r.put(a);
+    const pb = r.put(b);
+    const po = r.space(out);
+    if (zeroOut) r.f32.fill(0, po >> 2, (po >> 2) + out.length);
+    const g = r.ints(im2colInts(p));
+    const chunk = convChunk(p.batch, k * l);
+    const col = r.alloc(chunk * k * l * 4);
+    const imageBytes = p.channels * p.height * p.width * 4;
+    for (let n0 = 0; n0 < p.batch; n0 += chunk) {
+      step({ r, a: pa, b: pb, out: po, g, col, n0, count: Math.min(chunk, p.batch - n0), m, k, l, imageBytes });
+    }
+    r.take(po, out);
+  }, slow);
+}
 
 /** Images per chunk, for `perImage` column elements an image. */
 function convChunk(batch: number, perImage: number): number {
