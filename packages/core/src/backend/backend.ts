@@ -38,6 +38,20 @@ export interface MatmulParams {
   strideB: number;
   /** Add into `out` instead of overwriting it. */
   accumulate: boolean;
+  /** A resident copy of A's values (Backend.resident): the backend may read it instead of copying `a` in. */
+  residentA?: Resident | null;
+  /** The same for B. */
+  residentB?: Resident | null;
+}
+
+/**
+ * An operand's values kept in a backend's own memory (Backend.resident): a
+ * snapshot, read by the calls it is passed to instead of copying the operand
+ * in each time. Opaque to callers.
+ */
+export interface Resident {
+  /** Elements held. */
+  readonly length: number;
 }
 
 /**
@@ -101,6 +115,16 @@ export interface Backend {
   softmax(x: TypedArray, outer: number, size: number, inner: number, out: TypedArray, log: boolean): void;
 
   matmul(a: TypedArray, b: TypedArray, out: TypedArray, p: MatmulParams): void;
+  /**
+   * Optional: copies x into the backend's memory once, for an operand that many
+   * calls read (a recurrent weight, every time step). The copy is a snapshot:
+   * later writes to x are not seen. Null where the backend has no memory of
+   * its own or does not handle x's dtype. Freed by `release`, or when the
+   * handle is garbage collected.
+   */
+  resident?(x: TypedArray): Resident | null;
+  /** Frees a resident copy now; the handle may still be passed, and is then ignored. */
+  release?(r: Resident): void;
 
   /** out = x.permute(perm), made contiguous. */
   permute(x: TypedArray, shape: Shape, perm: readonly number[], out: TypedArray): void;

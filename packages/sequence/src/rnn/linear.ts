@@ -106,6 +106,7 @@ export function stepLinear(h: Tensor, sw: StepWeight, row: number, addend: Tenso
   }
   be.matmul(h.data, w.data, out.data, {
     batch: 1, m: n, n: O, k: I, transA: false, transB: true, strideA: 0, strideB: 0, accumulate: addend !== null || bias !== null,
+    residentB: sw.resident(),
   });
   const inputs = [h, w];
   if (bias !== null) inputs.push(bias);
@@ -114,7 +115,9 @@ export function stepLinear(h: Tensor, sw: StepWeight, row: number, addend: Tenso
     let dh: Tensor | null = null;
     if (h.requiresGrad) {
       dh = zerosOf([n, I], h.dtype);
-      be.matmul(g.data, w.data, dh.data, { batch: 1, m: n, n: I, k: O, transA: false, transB: false, strideA: 0, strideB: 0, accumulate: false });
+      be.matmul(g.data, w.data, dh.data, {
+        batch: 1, m: n, n: I, k: O, transA: false, transB: false, strideA: 0, strideB: 0, accumulate: false, residentB: sw.resident(),
+      });
     }
     const [dw, db] = sw.store(row, g, h);
     const grads: Array<Tensor | null> = [dh, dw];

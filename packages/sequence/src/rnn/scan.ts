@@ -261,6 +261,9 @@ function runDirection(
     }
     outs[t] = h;
   }
+  // no backward will read the weight's resident copy (no gradient wanted for it): free it now;
+  // a backward for the input alone copies the weight in per step
+  if (!rec.wanted || !(h!.requiresGrad)) rec.releaseResident();
   // finished blocks come from higher rows first
   const hFinal = doneH.length === 0 ? h! : cat([h!, ...doneH.reverse()], 0);
   const cFinal = c === null ? undefined : doneC.length === 0 ? c : cat([c, ...doneC.reverse()], 0);

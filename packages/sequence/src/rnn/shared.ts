@@ -2,7 +2,7 @@
 // rows of a whole-sequence input projection) would each hand autograd a
 // full-size gradient to add up: O(T) allocations of the whole tensor, O(T^2)
 // for per-step slices. A SharedGrad lets those ops accumulate into one buffer.
-import { Tensor, getBackend, type DType } from '@neurone/core';
+import { Tensor, getBackend, type DType, type Resident } from '@neurone/core';
 import { recordOp, zerosOf } from '../util.js';
 
 /**
@@ -79,6 +79,8 @@ export class StepWeight {
   private g: Tensor | null = null;
   private x: Tensor | null = null;
   private pendingFinal = 0;
+  /** The weight's copy in the backend's memory, made once for every step's GEMMs (forward and backward). */
+  private kept: Resident | null | undefined;
 
   /** `rows`: the total number of rows the steps feed (the packed sequence length). */
   constructor(weight: Tensor, bias: Tensor | null, readonly rows: number) {
@@ -161,7 +163,25 @@ export class StepWeight {
     if (--this.pendingFinal <= 0) {
       this.g = null;
       this.x = null;
+      // every step's backward has run
+      this.releaseResident();
     }
+  }
+
+  /**
+   * The weight's values resident in the backend's memory (Backend.resident),
+   * made on first use; null where the backend keeps none. A snapshot of the
+   * forward pass's weight, which the backward GEMMs read too.
+   */
+  resident(): Resident | null {
+    if (this.kept === undefined) this.kept = getBackend().resident?.(this.weight.data) ?? null;
+    return this.kept;
+  }
+
+  /** Frees the resident copy: after the last backward step, or after a forward pass no backward follows. */
+  releaseResident(): void {
+    if (this.kept) getBackend().release?.(this.kept);
+    this.kept = null;
   }
 }
 

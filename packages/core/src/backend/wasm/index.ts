@@ -125,6 +125,22 @@ export function wasmInfo(): { relaxedSimd: boolean; threads: number; workers: nu
   return { relaxedSimd: r.relaxed, threads: numThreads, workers: pool?.workerCount ?? 0, memoryBytes: r.memory.buffer.byteLength };
 }
 
+// ---- resident operands ----
+
+/** A wasm backend resident copy: its offset while live. */
+class WasmResident {
+  live = true;
+  constructor(readonly length: number, readonly offset: number, readonly block: object) {}
+}
+
+/** Frees the blocks of handles that were garbage collected without `release`. */
+const residentsCollected = new FinalizationRegistry<object>((block) => rt().unpin(block));
+
+/** The offset of an operand's resident copy, or -1: a handle from elsewhere, released, or of another size. */
+function residentOffset(h: unknown, x: TypedArray): number {
+  return h instanceof WasmResident && h.live && h.length === x.length ? h.offset : -1;
+}
+
 // ---- layouts ----
 
 /**
@@ -370,8 +386,10 @@ export const wasmBackend: Backend = {
     guarded(() => {
       const r = rt();
       r.reset();
-      const pa = r.put(a);
-      const pb = r.put(b);
+      const ra = residentOffset(p.residentA, a);
+      const rb = residentOffset(p.residentB, b);
+      const pa = ra >= 0 ? ra : r.put(a);
+      const pb = rb >= 0 ? rb : r.put(b);
       const pc = accumulate ? r.put(out) : r.space(out);
       const t = threadsFor(2 * batch * m * n * k, GEMM_MIN_FLOPS);
       runTasks(gemmTasks(r, t, {
@@ -380,6 +398,26 @@ export const wasmBackend: Backend = {
       }));
       r.take(pc, out);
     }, () => js.matmul(a, b, out, p));
+  },
+
+  resident(x) {
+    if (!isF32(x) || x.length === 0) return null;
+    try {
+      const { offset, block } = rt().pin(x);
+      const h = new WasmResident(x.length, offset, block);
+      residentsCollected.register(h, block, h);
+      return h;
+    } catch (e) {
+      if (e instanceof OutOfWasmMemory) return null;
+      throw e;
+    }
+  },
+
+  release(h) {
+    if (!(h instanceof WasmResident) || !h.live) return;
+    h.live = false;
+    residentsCollected.unregister(h);
+    rt().unpin(h.block);
   },
 
   permute(x, shape, perm, out) {

@@ -111,7 +111,11 @@ export class Runtime {
   readonly wsBytes: number;
   /** Below it: the module's static data (AssemblyScript's math tables). */
   private readonly wsBase: number;
-  private readonly arenaBase: number;
+  /** Where each call's scratch starts: above the GEMM workspaces and the resident copies. */
+  private arenaBase: number;
+  private readonly pinBase: number;
+  /** Resident copies, bottom to top: [start, end, live]. */
+  private readonly pins: Array<{ start: number; end: number; live: boolean }> = [];
   private top: number;
   f32!: Float32Array;
   i32!: Int32Array;
@@ -128,7 +132,8 @@ export class Runtime {
     const probe = new WA.Instance(this.module, { env: { memory: probeMem } }).exports as unknown as Kernels;
     this.wsBytes = align(probe.gemmWorkspaceBytes(), 64);
     this.wsBase = align(probe.heapBase() + 64, 64);
-    this.arenaBase = align(this.wsBase + this.wsBytes * maxThreads, 64);
+    this.pinBase = align(this.wsBase + this.wsBytes * maxThreads, 64);
+    this.arenaBase = this.pinBase;
     const initial = Math.min(MAX_PAGES, Math.ceil((this.arenaBase + (4 << 20)) / PAGE));
     this.memory = new WA.Memory({ initial, maximum: MAX_PAGES, shared: true });
     this.k = new WA.Instance(this.module, { env: { memory: this.memory } }).exports as unknown as Kernels;
@@ -139,6 +144,34 @@ export class Runtime {
   /** Byte offset of thread t's GEMM workspace. */
   workspace(t: number): number {
     return this.wsBase + t * this.wsBytes;
+  }
+
+  /**
+   * Copies x into a block that outlives kernel calls (below the scratch
+   * arena), until `unpin`. Only between kernel calls. Returns its offset and the
+   * block, which `unpin` takes.
+   */
+  pin(x: TypedArray): { offset: number; block: object } {
+    const start = this.arenaBase;
+    const end = align(start + Math.max(x.byteLength, 16), 64);
+    if (end > this.viewBytes) this.grow(end);
+    if (x instanceof Uint8Array) this.u8.set(x, start);
+    else if (x instanceof Int32Array) this.i32.set(x, start >> 2);
+    else this.f32.set(x as Float32Array, start >> 2);
+    const block = { start, end, live: true };
+    this.pins.push(block);
+    this.arenaBase = end;
+    this.top = end;
+    return { offset: start, block };
+  }
+
+  /** Frees a pinned block; the arena comes down past every free block on top. */
+  unpin(block: object): void {
+    const b = block as { live: boolean };
+    b.live = false;
+    while (this.pins.length > 0 && !this.pins[this.pins.length - 1]!.live) this.pins.pop();
+    this.arenaBase = this.pins.length > 0 ? this.pins[this.pins.length - 1]!.end : this.pinBase;
+    this.top = this.arenaBase;
   }
 
   /** Starts a kernel call: everything the previous call allocated is free again. */
