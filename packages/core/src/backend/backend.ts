@@ -170,6 +170,21 @@ export interface Backend {
    */
   maxPoolIndices(x: TypedArray, out: Int32Array, p: Im2colParams): void;
 
+  /**
+   * One LSTM step's gate activations (PyTorch's gate order i, f, g, o) for
+   * rows of `hidden` units: act = [σ(i), σ(f), tanh(g), σ(o)],
+   * c = σ(f) cPrev + σ(i) tanh(g), tc = tanh(c), h = σ(o) tc.
+   * gates, act (rows, 4 hidden); cPrev, c, tc, h (rows, hidden).
+   */
+  lstmCell(gates: TypedArray, cPrev: TypedArray, act: TypedArray, c: TypedArray, tc: TypedArray, h: TypedArray, hidden: number): void;
+  /**
+   * One GRU step's gate activations (PyTorch's: the reset gate applied after
+   * the hidden matmul): r = σ(gi_r + gh_r), z = σ(gi_z + gh_z),
+   * n = tanh(gi_n + r gh_n), h = (1 - z) n + z hPrev; act = [r, z, n].
+   * gi, gh, act (rows, 3 hidden); hPrev, h (rows, hidden).
+   */
+  gruCell(gi: TypedArray, gh: TypedArray, hPrev: TypedArray, act: TypedArray, h: TypedArray, hidden: number): void;
+
   /** Convolution: out (batch, outChannels, outH, outW) = w @ im2col(x), per group. */
   convForward(x: TypedArray, w: TypedArray, out: TypedArray, p: ConvParams): void;
   /** Its adjoint in x (conv's input gradient, the transposed convolution): out (batch, channels, height, width) = col2im(w^T @ y). */

@@ -391,6 +391,45 @@ export const jsBackend: Backend = {
     }
   },
 
+  lstmCell(gates, cPrev, act, c, tc, h, hidden) {
+    const H = hidden;
+    const rows = cPrev.length / H;
+    const sigmoid = UNARY.sigmoid!;
+    for (let r = 0; r < rows; r++) {
+      const gr = r * 4 * H;
+      const sr = r * H;
+      for (let j = 0; j < H; j++) {
+        act[gr + j] = sigmoid(gates[gr + j]!, 0, 0);
+        act[gr + H + j] = sigmoid(gates[gr + H + j]!, 0, 0);
+        act[gr + 2 * H + j] = Math.tanh(gates[gr + 2 * H + j]!);
+        act[gr + 3 * H + j] = sigmoid(gates[gr + 3 * H + j]!, 0, 0);
+        // each value read back from its buffer: float32 rounds between the steps, as in the wasm kernel
+        c[sr + j] = act[gr + H + j]! * cPrev[sr + j]! + act[gr + j]! * act[gr + 2 * H + j]!;
+        tc[sr + j] = Math.tanh(c[sr + j]!);
+        h[sr + j] = act[gr + 3 * H + j]! * tc[sr + j]!;
+      }
+    }
+  },
+
+  gruCell(gi, gh, hPrev, act, h, hidden) {
+    const H = hidden;
+    const rows = hPrev.length / H;
+    const sigmoid = UNARY.sigmoid!;
+    for (let row = 0; row < rows; row++) {
+      const gr = row * 3 * H;
+      const sr = row * H;
+      for (let j = 0; j < H; j++) {
+        act[gr + j] = sigmoid(gi[gr + j]! + gh[gr + j]!, 0, 0);
+        act[gr + H + j] = sigmoid(gi[gr + H + j]! + gh[gr + H + j]!, 0, 0);
+        const r = act[gr + j]!;
+        const z = act[gr + H + j]!;
+        act[gr + 2 * H + j] = Math.tanh(gi[gr + 2 * H + j]! + r * gh[gr + 2 * H + j]!);
+        const n = act[gr + 2 * H + j]!;
+        h[sr + j] = (1 - z) * n + z * hPrev[sr + j]!;
+      }
+    }
+  },
+
   convForward(x, w, out, p: ConvParams) {
     convForwardComposed(jsBackend, x, w, out, p);
   },

@@ -1,7 +1,7 @@
 // Fused gate math of the LSTM and GRU cells: one pass forward, one pass
 // backward, each recorded as an op (the GEMMs around them are `linearOp`).
-import { DTypeError, ShapeError, Tensor, tanh, relu, type DType, type TypedArray } from '@neurone/core';
-import { activations, fmtShape, recordOp, zerosOf } from '../util.js';
+import { DTypeError, ShapeError, Tensor, getBackend, tanh, relu, type DType, type TypedArray } from '@neurone/core';
+import { fmtShape, recordOp, zerosOf } from '../util.js';
 import { linearOp } from './linear.js';
 
 /**
@@ -48,8 +48,6 @@ export function lstmGates(gates: Tensor, cPrev: Tensor, target?: StepTarget): [T
   }
   if (gates.dtype !== cPrev.dtype) throw new DTypeError(`lstmCell: gates are ${gates.dtype} but the cell state is ${cPrev.dtype}`);
   const dtype = gates.dtype;
-  const { sigmoid, tanh: tanhFast } = activations(dtype);
-  const G = gates.data;
   const cp = cPrev.data;
   // activated gates [i, f, g, o] and tanh(c), kept for the backward pass
   const row0 = target?.row ?? 0;
@@ -57,27 +55,7 @@ export function lstmGates(gates: Tensor, cPrev: Tensor, target?: StepTarget): [T
   const tc = rows(target?.tc, row0, N, H, dtype);
   const c = new Tensor(rows(target?.c, row0, N, H, dtype), [N, H]);
   const h = new Tensor(rows(target?.h, row0, N, H, dtype), [N, H]);
-  const cd = c.data;
-  const hd = h.data;
-  for (let r = 0; r < N; r++) {
-    const gr = r * 4 * H;
-    const sr = r * H;
-    for (let j = 0; j < H; j++) {
-      const i = sigmoid(G[gr + j]!);
-      const f = sigmoid(G[gr + H + j]!);
-      const g = tanhFast(G[gr + 2 * H + j]!);
-      const o = sigmoid(G[gr + 3 * H + j]!);
-      act[gr + j] = i;
-      act[gr + H + j] = f;
-      act[gr + 2 * H + j] = g;
-      act[gr + 3 * H + j] = o;
-      const cv = f * cp[sr + j]! + i * g;
-      cd[sr + j] = cv;
-      const t = tanhFast(cd[sr + j]!);
-      tc[sr + j] = t;
-      hd[sr + j] = o * t;
-    }
-  }
+  getBackend().lstmCell(gates.data, cp, act, c.data, tc, h.data, H);
   // the h op runs its backward first (h depends on c): it leaves dG_o here for the c op
   let pending: Tensor | null = null;
   const cOut = recordOp('lstmCell', c, [gates, cPrev], (gc) => {
@@ -142,27 +120,12 @@ export function gruGates(gi: Tensor, gh: Tensor, hPrev: Tensor, target?: StepTar
     if (t.dtype !== hPrev.dtype) throw new DTypeError(`gruCell: ${name} are ${t.dtype} but the hidden state is ${hPrev.dtype}`);
   }
   const dtype = hPrev.dtype;
-  const { sigmoid, tanh: tanhFast } = activations(dtype);
-  const a = gi.data;
   const b = gh.data;
   const hp = hPrev.data;
   const row0 = target?.row ?? 0;
   const act = rows(target?.act, row0, N, 3 * H, dtype); // r, z, n
   const h = new Tensor(rows(target?.h, row0, N, H, dtype), [N, H]);
-  const hd = h.data;
-  for (let row = 0; row < N; row++) {
-    const gr = row * 3 * H;
-    const sr = row * H;
-    for (let j = 0; j < H; j++) {
-      const r = sigmoid(a[gr + j]! + b[gr + j]!);
-      const z = sigmoid(a[gr + H + j]! + b[gr + H + j]!);
-      const n = tanhFast(a[gr + 2 * H + j]! + r * b[gr + 2 * H + j]!);
-      act[gr + j] = r;
-      act[gr + H + j] = z;
-      act[gr + 2 * H + j] = n;
-      hd[sr + j] = (1 - z) * n + z * hp[sr + j]!;
-    }
-  }
+  getBackend().gruCell(gi.data, b, hp, act, h.data, H);
   return recordOp('gruCell', h, [gi, gh, hPrev], (g) => {
     const dgi = zerosOf([N, 3 * H], dtype);
     const dgh = target?.gradSlice?.(N) ?? zerosOf([N, 3 * H], dtype);

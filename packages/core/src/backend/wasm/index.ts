@@ -548,6 +548,35 @@ export const wasmBackend: Backend = {
     }, () => js.maxPoolIndices(x, out, p));
   },
 
+  lstmCell(gates, cPrev, act, c, tc, h, hidden) {
+    if (![gates, cPrev, act, c, tc, h].every(isF32) || cPrev.length === 0) return js.lstmCell(gates, cPrev, act, c, tc, h, hidden);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const pg = r.put(gates);
+      const pc = r.put(cPrev);
+      const [pa, pn, pt, ph] = [r.space(act), r.space(c), r.space(tc), r.space(h)];
+      r.k.lstmCell(pg, pc, pa, pn, pt, ph, cPrev.length / hidden, hidden);
+      r.take(pa, act);
+      r.take(pn, c);
+      r.take(pt, tc);
+      r.take(ph, h);
+    }, () => js.lstmCell(gates, cPrev, act, c, tc, h, hidden));
+  },
+
+  gruCell(gi, gh, hPrev, act, h, hidden) {
+    if (![gi, gh, hPrev, act, h].every(isF32) || hPrev.length === 0) return js.gruCell(gi, gh, hPrev, act, h, hidden);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const [pi, pg, pp] = [r.put(gi), r.put(gh), r.put(hPrev)];
+      const [pa, ph] = [r.space(act), r.space(h)];
+      r.k.gruCell(pi, pg, pp, pa, ph, hPrev.length / hidden, hidden);
+      r.take(pa, act);
+      r.take(ph, h);
+    }, () => js.gruCell(gi, gh, hPrev, act, h, hidden));
+  },
+
   convForward(x, w, out, p: ConvParams) {
     if (!isF32(x) || !isF32(w) || !isF32(out) || p.groups !== 1 || out.length === 0) return convForwardComposed(wasmBackend, x, w, out, p);
     convFrame(x, w, out, p, false, (c) => {

@@ -26,6 +26,8 @@ export interface Kernels {
   im2col(x: number, out: number, g: number, n0: number, n1: number): void;
   col2im(col: number, out: number, g: number, n0: number, n1: number): void;
   maxPoolIndices(x: number, out: number, g: number, p0: number, p1: number): void;
+  lstmCell(gates: number, cPrev: number, act: number, c: number, tc: number, h: number, rows: number, hidden: number): void;
+  gruCell(gi: number, gh: number, hPrev: number, act: number, h: number, rows: number, hidden: number): void;
 }
 
 /** Names of the kernels a worker thread may run, by index. */

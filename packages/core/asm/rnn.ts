@@ -1,0 +1,90 @@
+// Fused gate activations of the LSTM and GRU cells (PyTorch's gate orders),
+// one time step of `rows` rows: four lanes of a row at a time, the last
+// (hidden % 4) units one lane at a time through the same vector functions.
+import { vsigmoid, vtanh } from './math';
+
+// @ts-ignore: decorator
+@inline
+function lane(v: v128): f32 {
+  return f32x4.extract_lane(v, 0);
+}
+
+/**
+ * act = [σ(i), σ(f), tanh(g), σ(o)], c = σ(f) cPrev + σ(i) tanh(g),
+ * tc = tanh(c), h = σ(o) tc. gates, act (rows, 4H); cPrev, c, tc, h (rows, H).
+ */
+export function lstmCell(gates: usize, cPrev: usize, act: usize, c: usize, tc: usize, h: usize, rows: i32, hidden: i32): void {
+  const H = <usize>hidden << 2;
+  const vecEnd = <usize>(hidden & ~3) << 2;
+  for (let r = 0; r < rows; r++) {
+    const g = gates + <usize>r * 4 * H;
+    const a = act + <usize>r * 4 * H;
+    const o = <usize>r * H;
+    let j: usize = 0;
+    for (; j < vecEnd; j += 16) {
+      const iv = vsigmoid(v128.load(g + j));
+      const fv = vsigmoid(v128.load(g + H + j));
+      const gv = vtanh(v128.load(g + 2 * H + j));
+      const ov = vsigmoid(v128.load(g + 3 * H + j));
+      v128.store(a + j, iv);
+      v128.store(a + H + j, fv);
+      v128.store(a + 2 * H + j, gv);
+      v128.store(a + 3 * H + j, ov);
+      const cv = f32x4.add(f32x4.mul(fv, v128.load(cPrev + o + j)), f32x4.mul(iv, gv));
+      const t = vtanh(cv);
+      v128.store(c + o + j, cv);
+      v128.store(tc + o + j, t);
+      v128.store(h + o + j, f32x4.mul(ov, t));
+    }
+    for (; j < H; j += 4) {
+      const iv = lane(vsigmoid(f32x4.splat(load<f32>(g + j))));
+      const fv = lane(vsigmoid(f32x4.splat(load<f32>(g + H + j))));
+      const gv = lane(vtanh(f32x4.splat(load<f32>(g + 2 * H + j))));
+      const ov = lane(vsigmoid(f32x4.splat(load<f32>(g + 3 * H + j))));
+      store<f32>(a + j, iv);
+      store<f32>(a + H + j, fv);
+      store<f32>(a + 2 * H + j, gv);
+      store<f32>(a + 3 * H + j, ov);
+      const cv = fv * load<f32>(cPrev + o + j) + iv * gv;
+      const t = lane(vtanh(f32x4.splat(cv)));
+      store<f32>(c + o + j, cv);
+      store<f32>(tc + o + j, t);
+      store<f32>(h + o + j, ov * t);
+    }
+  }
+}
+
+/**
+ * r = σ(gi_r + gh_r), z = σ(gi_z + gh_z), n = tanh(gi_n + r gh_n),
+ * h = (1 - z) n + z hPrev; act = [r, z, n]. gi, gh, act (rows, 3H); hPrev, h (rows, H).
+ */
+export function gruCell(gi: usize, gh: usize, hPrev: usize, act: usize, h: usize, rows: i32, hidden: i32): void {
+  const H = <usize>hidden << 2;
+  const vecEnd = <usize>(hidden & ~3) << 2;
+  const one = f32x4.splat(1);
+  for (let r = 0; r < rows; r++) {
+    const x = gi + <usize>r * 3 * H;
+    const y = gh + <usize>r * 3 * H;
+    const a = act + <usize>r * 3 * H;
+    const o = <usize>r * H;
+    let j: usize = 0;
+    for (; j < vecEnd; j += 16) {
+      const rv = vsigmoid(f32x4.add(v128.load(x + j), v128.load(y + j)));
+      const zv = vsigmoid(f32x4.add(v128.load(x + H + j), v128.load(y + H + j)));
+      const nv = vtanh(f32x4.add(v128.load(x + 2 * H + j), f32x4.mul(rv, v128.load(y + 2 * H + j))));
+      v128.store(a + j, rv);
+      v128.store(a + H + j, zv);
+      v128.store(a + 2 * H + j, nv);
+      v128.store(h + o + j, f32x4.add(f32x4.mul(f32x4.sub(one, zv), nv), f32x4.mul(zv, v128.load(hPrev + o + j))));
+    }
+    for (; j < H; j += 4) {
+      const rv = lane(vsigmoid(f32x4.splat(load<f32>(x + j) + load<f32>(y + j))));
+      const zv = lane(vsigmoid(f32x4.splat(load<f32>(x + H + j) + load<f32>(y + H + j))));
+      const nv = lane(vtanh(f32x4.splat(load<f32>(x + 2 * H + j) + rv * load<f32>(y + 2 * H + j))));
+      store<f32>(a + j, rv);
+      store<f32>(a + H + j, zv);
+      store<f32>(a + 2 * H + j, nv);
+      store<f32>(h + o + j, (1 - zv) * nv + zv * load<f32>(hPrev + o + j));
+    }
+  }
+}
