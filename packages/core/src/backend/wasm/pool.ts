@@ -14,8 +14,16 @@ const INIT_FAILED = 5; // set when a worker could not start
 const ARGS = 8; // Float64 slot of worker w starts at element ARGS + w * SLOT of the f64 view
 const SLOT = 24; // [generation, task index, argc, args...]: a worker runs its slot only when the generation is the one it woke for
 
-/** Iterations of the spin loops before parking (each ~1-2 ns of Atomics.load). */
-const SPIN = 20000;
+/** Iterations of the spin loops before parking, at most (each ~1-2 ns of Atomics.load). */
+const SPIN = 100000;
+/**
+ * Iterations the calling thread spins for the workers to finish before it
+ * parks: their share of a kernel is as long as its own, so they are usually
+ * done within it (parking then costs a wake-up of ~30-40 µs).
+ */
+const WAIT_SPIN = 1000000;
+/** A worker woken within this many ms of parking spins longer before parking again. */
+const SHORT_PARK_MS = 2;
 
 // plain script or ES module alike (workers inherit --input-type): no require, no import
 const WORKER_SOURCE = `
@@ -41,12 +49,13 @@ for (;;) {
   let g = Atomics.load(ctl, ${GEN});
   for (let i = 0; g === seen && i < spin; i++) g = Atomics.load(ctl, ${GEN});
   if (g === seen) {
-    // nothing came while spinning: park, and spin less next time
-    spin = Math.max(spin >> 1, 1000);
+    // nothing came while spinning: park. Woken again soon (kernels of one
+    // training step), spin longer next time; after a long rest, shorter.
+    const parked = performance.now();
     Atomics.wait(ctl, ${GEN}, seen);
+    spin = performance.now() - parked < ${SHORT_PARK_MS} ? Math.min(spin * 4, ${SPIN}) : Math.max(spin >> 1, 1000);
     continue;
   }
-  spin = Math.min(spin * 2, ${SPIN});
   seen = g;
   if (f64[slot] !== g) continue;
   try {
@@ -150,7 +159,7 @@ export class Pool {
     k[name]!(...args);
     if (n > 0) {
       let p = Atomics.load(this.ctl, PENDING);
-      for (let i = 0; p !== 0 && i < SPIN * 4; i++) p = Atomics.load(this.ctl, PENDING);
+      for (let i = 0; p !== 0 && i < WAIT_SPIN; i++) p = Atomics.load(this.ctl, PENDING);
       while (p !== 0) {
         Atomics.wait(this.ctl, PENDING, p, 1000);
         p = Atomics.load(this.ctl, PENDING);
