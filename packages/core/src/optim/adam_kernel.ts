@@ -78,16 +78,20 @@ function adamFloat32(
   l2: number, decay: number, stepSize: number, biasCorrection2Sqrt: number, eps: number,
 ): void {
   const n = x.length;
+  // one division per element: sqrt(v) / bc2 as sqrt(v) * (1 / bc2), which can differ from the quotient in the
+  // last bit of a double, far below float32's precision
+  const invBc2 = 1 / biasCorrection2Sqrt;
+  const [c1, c2] = [1 - beta1, 1 - beta2];
+  // AdamW's decay first, rounded to float32 as the general loop stores it
+  if (decay !== 1) for (let i = 0; i < n; i++) x[i] = x[i]! * decay;
   for (let i = 0; i < n; i++) {
-    let gi = sign * g[i]!;
-    if (decay !== 1) x[i] = x[i]! * decay;
-    else if (l2 !== 0) gi += l2 * x[i]!;
+    const xi = x[i]!;
+    const gi = l2 === 0 ? sign * g[i]! : sign * g[i]! + l2 * xi;
     // rounded to float32 as the stored moments are, like the general loop that reads them back
-    const mi = Math.fround(m[i]! * beta1 + (1 - beta1) * gi);
-    const vi = Math.fround(v[i]! * beta2 + (1 - beta2) * gi * gi);
+    const mi = Math.fround(m[i]! * beta1 + c1 * gi);
+    const vi = Math.fround(v[i]! * beta2 + c2 * gi * gi);
     m[i] = mi;
     v[i] = vi;
-    const denom = Math.sqrt(vi) / biasCorrection2Sqrt + eps;
-    x[i] = x[i]! - stepSize * (mi / denom);
+    x[i] = xi - stepSize * (mi / (Math.sqrt(vi) * invBc2 + eps));
   }
 }
