@@ -1,5 +1,5 @@
 // Affine maps: linear (y = x Wᵀ + b) and bilinear (y = x₁ᵀ A x₂ + b).
-import { record } from '../../autograd.js';
+import { isGradEnabled, record } from '../../autograd.js';
 import { getBackend } from '../../backend/index.js';
 import { DTypeError, ShapeError, fmtShape } from '../../errors.js';
 import { isFloating } from '../../dtype.js';
@@ -29,9 +29,10 @@ function checkBias(op: string, bias: Tensor, outFeatures: number, dtype: string)
 }
 
 /**
- * y = x Wᵀ + b over the last dim. The product runs as one kernel call with
- * W used transposed in place (no copy); the backward is dx = g W and
- * dW = gᵀ x, both through differentiable ops.
+ * y = x Wᵀ + b over the last dim, as one kernel call (W read transposed in
+ * place, the product added onto the bias rows); the backward is dx = g W,
+ * dW = gᵀ x and db = Σ rows of g, as kernel calls, or as differentiable ops
+ * when the gradient's own graph is wanted (createGraph).
  *
  * Shape: input (*, in), weight (out, in), bias (out) -> (*, out)
  *
@@ -54,16 +55,38 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
   const lead = input.shape.slice(0, -1);
   const m = sizeOf(lead);
   const x = input.ndim === 2 ? input : reshape(input, [m, inF]);
+  const be = getBackend();
   const out = empty([m, outF], input.dtype);
-  getBackend().matmul(x.data, weight.data, out.data, {
-    batch: 1, m, n: outF, k: inF, transA: false, transB: true, strideA: 0, strideB: 0, accumulate: false,
+  // the bias in every row, then the product added onto it: one kernel call
+  if (bias != null) for (let r = 0; r < m; r++) out.data.set(bias.data, r * outF);
+  be.matmul(x.data, weight.data, out.data, {
+    batch: 1, m, n: outF, k: inF, transA: false, transB: true, strideA: 0, strideB: 0, accumulate: bias != null,
   });
-  const y = record('linear', out, [x, weight], (g) => [
-    // (m, out) @ (out, in) and (out, m) @ (m, in)
-    x.requiresGrad ? matmul(g, weight) : null,
-    weight.requiresGrad ? matmul(transpose(g, 0, 1), x) : null,
-  ]);
-  const r = bias != null ? add(y, bias) : y;
+  const inputs = bias != null ? [x, weight, bias] : [x, weight];
+  const r = record('linear', out, inputs, (g) => {
+    if (isGradEnabled()) {
+      // building the gradient's own graph (createGraph): differentiable ops
+      const grads = [x.requiresGrad ? matmul(g, weight) : null, weight.requiresGrad ? matmul(transpose(g, 0, 1), x) : null];
+      return bias != null ? [...grads, bias.requiresGrad ? sum(g, 0) : null] : grads;
+    }
+    // dx (m, in) = g (m, out) @ W (out, in); dW (out, in) = gᵀ @ x with g read transposed in place; db = Σ rows of g
+    let dx: Tensor | null = null;
+    let dw: Tensor | null = null;
+    let db: Tensor | null = null;
+    if (x.requiresGrad) {
+      dx = empty([m, inF], g.dtype);
+      be.matmul(g.data, weight.data, dx.data, { batch: 1, m, n: inF, k: outF, transA: false, transB: false, strideA: 0, strideB: 0, accumulate: false });
+    }
+    if (weight.requiresGrad) {
+      dw = empty([outF, inF], g.dtype);
+      be.matmul(g.data, x.data, dw.data, { batch: 1, m: outF, n: inF, k: m, transA: true, transB: false, strideA: 0, strideB: 0, accumulate: false });
+    }
+    if (bias != null && bias.requiresGrad) {
+      db = empty([outF], g.dtype);
+      be.reduce('sum', g.data, 1, m, outF, db.data);
+    }
+    return bias != null ? [dx, dw, db] : [dx, dw];
+  });
   return input.ndim === 2 ? r : reshape(r, [...lead, outF]);
 }
 
