@@ -185,8 +185,8 @@ export interface Backend {
    */
   gruCell(gi: TypedArray, gh: TypedArray, hPrev: TypedArray, act: TypedArray, h: TypedArray, hidden: number): void;
 
-  /** Convolution: out (batch, outChannels, outH, outW) = w @ im2col(x), per group. */
-  convForward(x: TypedArray, w: TypedArray, out: TypedArray, p: ConvParams): void;
+  /** Convolution: out (batch, outChannels, outH, outW) = w @ im2col(x) (+ bias per output channel), per group. */
+  convForward(x: TypedArray, w: TypedArray, out: TypedArray, p: ConvParams, bias?: TypedArray | null): void;
   /** Its adjoint in x (conv's input gradient, the transposed convolution): out (batch, channels, height, width) = col2im(w^T @ y). */
   convInputGrad(y: TypedArray, w: TypedArray, out: TypedArray, p: ConvParams): void;
   /** Its adjoint in w (conv's weight gradient): overwrites out (outChannels, channels / groups, kH, kW) with sum_n y[n] @ im2col(x)[n]^T. */

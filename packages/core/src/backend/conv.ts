@@ -13,20 +13,29 @@ export function convGemmSizes(p: ConvParams): { m: number; k: number; l: number 
   return { m: p.outChannels / G, k: (p.channels / G) * p.kernelH * p.kernelW, l: p.outH * p.outW };
 }
 
-/** y (N, C_out, H_out, W_out) = W (C_out, C / G, kH, kW) @ im2col(x), per group. */
-export function convForwardComposed(be: Kernels, x: TypedArray, w: TypedArray, out: TypedArray, p: ConvParams): void {
+/** Fills each (image, output channel) plane of out (N, C_out, L) with that channel's bias. */
+export function fillBias(out: TypedArray, bias: TypedArray, batch: number, l: number): void {
+  const C = bias.length;
+  for (let n = 0; n < batch; n++) for (let c = 0; c < C; c++) out.fill(bias[c]!, (n * C + c) * l, (n * C + c + 1) * l);
+}
+
+/** y (N, C_out, H_out, W_out) = W (C_out, C / G, kH, kW) @ im2col(x) (+ bias), per group. */
+export function convForwardComposed(be: Kernels, x: TypedArray, w: TypedArray, out: TypedArray, p: ConvParams, bias?: TypedArray | null): void {
   const { m, k, l } = convGemmSizes(p);
   const G = p.groups;
   const col = be.alloc(x instanceof Float64Array ? 'float64' : 'float32', p.batch * G * k * l);
   be.im2col(x, col, p);
+  // the product is added onto the bias
+  const accumulate = bias != null;
+  if (bias != null) fillBias(out, bias, p.batch, l);
   if (G === 1) {
     // one weight shared by the whole batch
-    be.matmul(w, col, out, { batch: p.batch, m, n: l, k, transA: false, transB: false, strideA: 0, strideB: k * l, accumulate: false });
+    be.matmul(w, col, out, { batch: p.batch, m, n: l, k, transA: false, transB: false, strideA: 0, strideB: k * l, accumulate });
     return;
   }
   for (let n = 0; n < p.batch; n++) {
     be.matmul(w, col.subarray(n * G * k * l, (n + 1) * G * k * l), out.subarray(n * p.outChannels * l, (n + 1) * p.outChannels * l), {
-      batch: G, m, n: l, k, transA: false, transB: false, strideA: m * k, strideB: k * l, accumulate: false,
+      batch: G, m, n: l, k, transA: false, transB: false, strideA: m * k, strideB: k * l, accumulate,
     });
   }
 }

@@ -430,8 +430,8 @@ export const jsBackend: Backend = {
     }
   },
 
-  convForward(x, w, out, p: ConvParams) {
-    convForwardComposed(jsBackend, x, w, out, p);
+  convForward(x, w, out, p: ConvParams, bias) {
+    convForwardComposed(jsBackend, x, w, out, p, bias);
   },
 
   convInputGrad(y, w, out, p: ConvParams) {

@@ -9,12 +9,12 @@
 //   convWeightGrad:  dW = sum_n y[n] @ im2col(x)[n]^T
 // The gradient of each primitive is made of the three primitives again, so
 // gradients of any order are available (e.g. for gradient penalties).
-import { record } from '../autograd.js';
+import { isGradEnabled, record } from '../autograd.js';
 import { getBackend, type ConvParams } from '../backend/index.js';
-import type { TypedArray } from '../dtype.js';
 import { ShapeError, fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { add, cast } from './elementwise.js';
+import { sum } from './reduce.js';
 import { reshape } from './shape.js';
 import { describe } from '../shape.js';
 import { empty, requireFloat, requireTensor } from './util.js';
@@ -83,14 +83,30 @@ function convParams(g: Geometry): ConvParams {
   };
 }
 
-/** y (N, C_out, H_out, W_out) = W @ im2col(x), per group. */
-function convForward(name: string, g: Geometry, x: Tensor, w: Tensor): Tensor {
+/** y (N, C_out, H_out, W_out) = W @ im2col(x) (+ bias per output channel), per group. */
+function convForward(name: string, g: Geometry, x: Tensor, w: Tensor, bias?: Tensor | null): Tensor {
   const out = empty([g.batch, g.outC, g.outH, g.outW], x.dtype);
-  getBackend().convForward(x.data, w.data, out.data, convParams(g));
-  return record(name, out, [x, w], (gy) => [
-    x.requiresGrad ? convInputGrad(`${name}Backward`, g, gy, w) : null,
-    w.requiresGrad ? convWeightGrad(`${name}Backward`, g, x, gy) : null,
-  ]);
+  getBackend().convForward(x.data, w.data, out.data, convParams(g), bias?.data ?? null);
+  return record(name, out, bias ? [x, w, bias] : [x, w], (gy) => {
+    const grads = [
+      x.requiresGrad ? convInputGrad(`${name}Backward`, g, gy, w) : null,
+      w.requiresGrad ? convWeightGrad(`${name}Backward`, g, x, gy) : null,
+    ];
+    if (bias) grads.push(bias.requiresGrad ? biasGrad(gy) : null);
+    return grads;
+  });
+}
+
+/** d(bias) = Σ of gy (N, C, H, W) over images and positions: kernel calls, or ops when the gradient's graph is wanted. */
+function biasGrad(gy: Tensor): Tensor {
+  if (isGradEnabled()) return sum(gy, [0, 2, 3]);
+  const [N, C, H, W] = gy.shape as [number, number, number, number];
+  const be = getBackend();
+  const perImage = be.alloc(gy.dtype, N * C);
+  be.reduce('sum', gy.data, N * C, H * W, 1, perImage);
+  const out = empty([C], gy.dtype);
+  be.reduce('sum', perImage, 1, N, C, out.data);
+  return out;
 }
 
 /** x (N, C, H, W) = col2im(W^T @ y), per group: conv's input gradient and the transposed conv. */
@@ -231,9 +247,9 @@ function convNd(op: string, nd: number, input: Tensor, weight: Tensor, bias: Ten
   };
   const w4 = nd === 1 ? reshape(w, [outC, weight.shape[1]!, 1, kW!]) : w;
   const x4 = nd === 1 ? reshape(x, [g.batch, inC, 1, W!]) : x;
-  let y = convForward(op, g, x4, w4);
+  const b = bias === null || bias === undefined ? null : bias.dtype === x4.dtype ? bias : cast(bias, x4.dtype);
+  let y = convForward(op, g, x4, w4, b);
   if (nd === 1) y = reshape(y, [g.batch, outC, oW!]);
-  y = addBias(y, bias);
   return unbatch ? reshape(y, y.shape.slice(1)) : y;
 }
 

@@ -116,3 +116,21 @@ describe('second-order gradients', () => {
     }
   }
 });
+
+describe('conv2d bias: second-order gradients', () => {
+  // the bias gradient of Σ sin(i) tanh(conv(x, w) + b)_i, built with createGraph, differentiated again
+  it('d(bias grad) with respect to input, weight and bias', () => {
+    manualSeed(15);
+    gradcheck((x, w, b) => enableGrad(() => {
+      const ins = [x!, w!, b!];
+      const saved = ins.map((t) => t.grad);
+      const y = conv2d(x!, w!, b!, { padding: 1 }).tanh();
+      const gy = new Tensor(Float64Array.from({ length: y.size }, (_, i) => Math.sin(i + 1)), y.shape);
+      for (const t of ins) t.grad = null;
+      y.backward(gy, { createGraph: true });
+      const g = readGrad(b!);
+      ins.forEach((t, i) => (t.grad = saved[i]!));
+      return g.mul(g);
+    }), [f64([2, 2, 3, 3]), f64([3, 2, 3, 3]), f64([3])]);
+  });
+});

@@ -192,6 +192,11 @@ describe.each(listBackends())('convForward / convInputGrad / convWeightGrad on t
         be.convForward(x, w, yo, p);
         jsBackend.convForward(x, w, yr, p);
         compare(yo, yr);
+        // with a bias: the same plus the channel's bias everywhere
+        const bias = rand(p.outChannels);
+        const yb = new Float32Array(y.length).fill(9);
+        be.convForward(x, w, yb, p, bias);
+        compare(yb, yr.map((v, i) => v + bias[Math.floor(i / l) % p.outChannels]!));
         const [xo, xr] = [new Float32Array(x.length).fill(9), new Float32Array(x.length)];
         be.convInputGrad(y, w, xo, p);
         jsBackend.convInputGrad(y, w, xr, p);

@@ -6,7 +6,7 @@
 import type { TypedArray } from '../../dtype.js';
 import { stridesOf, type Shape } from '../../shape.js';
 import type { Backend, BinaryOp, ConvParams, Im2colParams, MatmulParams, ReduceOp, UnaryOp } from '../backend.js';
-import { convForwardComposed, convGemmSizes, convInputGradComposed, convWeightGradComposed } from '../conv.js';
+import { convForwardComposed, convGemmSizes, convInputGradComposed, convWeightGradComposed, fillBias } from '../conv.js';
 import { NeuroneError } from '../../errors.js';
 import { jsBackend as js } from '../js.js';
 import { Pool, type Task } from './pool.js';
@@ -577,21 +577,25 @@ export const wasmBackend: Backend = {
     }, () => js.gruCell(gi, gh, hPrev, act, h, hidden));
   },
 
-  convForward(x, w, out, p: ConvParams) {
-    if (!isF32(x) || !isF32(w) || !isF32(out) || p.groups !== 1 || out.length === 0) return convForwardComposed(wasmBackend, x, w, out, p);
-    convFrame(x, w, out, p, false, (c) => {
+  convForward(x, w, out, p: ConvParams, bias) {
+    if (!isF32(x) || !isF32(w) || !isF32(out) || (bias != null && !isF32(bias)) || p.groups !== 1 || out.length === 0) {
+      return convForwardComposed(wasmBackend, x, w, out, p, bias);
+    }
+    // the product is added onto the bias
+    const init = bias == null ? null : (o: Float32Array) => fillBias(o, bias, p.batch, p.outH * p.outW);
+    convFrame(x, w, out, p, init, (c) => {
       im2colTasks(c.g, c.a + c.n0 * c.imageBytes, c.col, c.count, c.count * c.k * c.l);
       // (M, K) @ (K, L) for every image of the chunk, one weight
       runTasks(gemmTasks(c.r, threadsFor(2 * c.count * c.m * c.k * c.l, GEMM_MIN_FLOPS), {
         batch: c.count, m: c.m, n: c.l, k: c.k, a: c.b, lda: c.k, strideA: 0, transA: false,
-        b: c.col, ldb: c.l, strideB: c.k * c.l, transB: false, c: c.out + c.n0 * c.m * c.l * 4, ldc: c.l, strideC: c.m * c.l, accumulate: false,
+        b: c.col, ldb: c.l, strideB: c.k * c.l, transB: false, c: c.out + c.n0 * c.m * c.l * 4, ldc: c.l, strideC: c.m * c.l, accumulate: bias != null,
       }));
-    }, () => convForwardComposed(js, x, w, out, p));
+    }, () => convForwardComposed(js, x, w, out, p, bias));
   },
 
   convInputGrad(y, w, out, p: ConvParams) {
     if (!isF32(y) || !isF32(w) || !isF32(out) || p.groups !== 1 || out.length === 0) return convInputGradComposed(wasmBackend, y, w, out, p);
-    convFrame(y, w, out, p, false, (c) => {
+    convFrame(y, w, out, p, null, (c) => {
       // (K, M) @ (M, L) per image: w is stored (M, K)
       runTasks(gemmTasks(c.r, threadsFor(2 * c.count * c.m * c.k * c.l, GEMM_MIN_FLOPS), {
         batch: c.count, m: c.k, n: c.l, k: c.m, a: c.b, lda: c.k, strideA: 0, transA: true,
@@ -604,7 +608,7 @@ export const wasmBackend: Backend = {
 
   convWeightGrad(x, y, out, p: ConvParams) {
     if (!isF32(x) || !isF32(y) || !isF32(out) || p.groups !== 1 || out.length === 0) return convWeightGradComposed(wasmBackend, x, y, out, p);
-    convFrame(x, y, out, p, true, (c) => {
+    convFrame(x, y, out, p, (o) => o.fill(0), (c) => {
       im2colTasks(c.g, c.a + c.n0 * c.imageBytes, c.col, c.count, c.count * c.k * c.l);
       // dW (M, K) += y[n] (M, L) @ col[n]^T (L, K), summed over the chunk: strideC 0
       runTasks(gemmTasks(c.r, threadsFor(2 * c.count * c.m * c.k * c.l, GEMM_MIN_FLOPS), {
@@ -638,11 +642,14 @@ interface ConvChunk {
 
 /**
  * The frame the three conv kernels share: both operands copied in, the output
- * (zeroed when it accumulates), column scratch for one chunk of images, `step`
- * per chunk, the output copied out; the reference composition if the scratch
- * does not fit.
+ * (filled by `init` when the GEMMs add into it), column scratch for one chunk
+ * of images, `step` per chunk, the output copied out; the reference
+ * composition if the scratch does not fit.
  */
-function convFrame(a: Float32Array, b: Float32Array, out: Float32Array, p: ConvParams, zeroOut: boolean, step: (c: ConvChunk) => void, slow: () => void): void {
+function convFrame(
+  a: Float32Array, b: Float32Array, out: Float32Array, p: ConvParams, init: ((out: Float32Array) => void) | null,
+  step: (c: ConvChunk) => void, slow: () => void,
+): void {
   const { m, k, l } = convGemmSizes(p);
   guarded(() => {
     const r = rt();
@@ -650,7 +657,7 @@ function convFrame(a: Float32Array, b: Float32Array, out: Float32Array, p: ConvP
     const pa = r.put(a);
     const pb = r.put(b);
     const po = r.space(out);
-    if (zeroOut) r.f32.fill(0, po >> 2, (po >> 2) + out.length);
+    if (init) init(r.f32.subarray(po >> 2, (po >> 2) + out.length));
     const g = r.ints(im2colInts(p));
     const chunk = convChunk(p.batch, k * l);
     const col = r.alloc(chunk * k * l * 4);
