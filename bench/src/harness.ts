@@ -2,7 +2,8 @@
 // set up all, warm each up, then measured rounds that alternate between the
 // implementations (the order rotates every round), so that noise from other
 // processes on the machine falls on all of them alike. Medians per step.
-import { classifyTfError, type Tf } from './tfjs.js';
+import { ChildError, type ChildClient } from './child.js';
+import type { TfInfo } from './tfjs.js';
 import type { TorchClient } from './torch.js';
 import { Unavailable, type Cell, type ImplName, type NeuroneEnv, type PeerName, type Prepared, type Workload } from './types.js';
 
@@ -34,9 +35,8 @@ export const FULL: Settings = { warmMs: 600, roundMs: 250, maxRounds: 11, budget
 export interface Context {
   settings: Settings;
   neurone: NeuroneEnv;
-  tf: Tf | null;
-  /** tfjs backends that initialised and were selected. */
-  tfBackends: Array<'wasm' | 'cpu'>;
+  /** A process per tfjs backend that initialised and was selected. */
+  tfjs: Map<'wasm' | 'cpu', ChildClient<TfInfo>>;
   torch: TorchClient | null;
   peers: Set<PeerName>;
   log: (line: string) => void;
@@ -69,8 +69,22 @@ function jsRunner(impl: ImplName, p: Prepared, enter: () => Promise<void>): Runn
   };
 }
 
+/** A runner for a peer in its own process: the child times the steps. */
+function childRunner(impl: ImplName, client: ChildClient<unknown>, id: string): Runner {
+  return {
+    impl,
+    enter: async () => {},
+    run: (steps) => client.run(id, steps),
+    dispose: () => client.dispose(id),
+    stepsPerRound: 1,
+    rounds: 0,
+    samples: [],
+  };
+}
+
 function errorCell(e: unknown): Cell {
   if (e instanceof Unavailable) return { status: e.kind, note: e.message };
+  if (e instanceof ChildError && e.status !== 'error') return { status: e.status, note: e.message };
   const msg = e instanceof Error ? e.message : String(e);
   return { status: 'error', note: msg.split('\n')[0]!.slice(0, 300) };
 }
@@ -83,7 +97,7 @@ export function median(xs: number[]): number {
 
 /** Measures one row; every implementation gets a cell (absent peers are left out). */
 export async function measure(w: Workload, ctx: Context): Promise<Partial<Record<ImplName, Cell>>> {
-  const { settings, tf } = ctx;
+  const { settings } = ctx;
   const cells: Partial<Record<ImplName, Cell>> = {};
   const runners: Runner[] = [];
 
@@ -103,7 +117,7 @@ export async function measure(w: Workload, ctx: Context): Promise<Partial<Record
     return why ? `not timed in --quick (${why})` : null;
   };
 
-  for (const backend of ctx.tfBackends) {
+  for (const [backend, client] of ctx.tfjs) {
     const name = `tfjs-${backend}` as const;
     if (!ctx.peers.has(name)) continue;
     if ('none' in w.tfjs) {
@@ -115,13 +129,9 @@ export async function measure(w: Workload, ctx: Context): Promise<Partial<Record
       cells[name] = { status: 'skipped', note: skip };
       continue;
     }
-    try {
-      await tf!.setBackend(backend);
-      const p = await w.tfjs({ tf: tf!, backend });
-      runners.push(jsRunner(name, p, async () => void (await tf!.setBackend(backend))));
-    } catch (e) {
-      cells[name] = errorCell(classifyTfError(e));
-    }
+    const r = await client.setup(w.id);
+    if (r.ok) runners.push(childRunner(name, client, w.id));
+    else cells[name] = { status: r.status, note: r.note };
   }
 
   if (ctx.torch && ctx.peers.has('torch')) {
@@ -129,24 +139,13 @@ export async function measure(w: Workload, ctx: Context): Promise<Partial<Record
     if (skip) cells.torch = { status: 'skipped', note: skip };
     else {
       const r = await ctx.torch.setup(w.id);
-      const torch = ctx.torch;
-      if (r.ok) {
-        runners.push({
-          impl: 'torch',
-          enter: async () => {},
-          run: (steps) => torch.run(w.id, steps),
-          dispose: () => torch.dispose(w.id),
-          stepsPerRound: 1,
-          rounds: 0,
-          samples: [],
-        });
-      }
+      if (r.ok) runners.push(childRunner('torch', ctx.torch, w.id));
       else cells.torch = { status: r.status, note: r.note };
     }
   }
 
   const fail = async (r: Runner, e: unknown) => {
-    cells[r.impl] = errorCell(r.impl.startsWith('tfjs') ? classifyTfError(e) : e);
+    cells[r.impl] = errorCell(e);
     runners.splice(runners.indexOf(r), 1);
     try {
       await r.dispose();

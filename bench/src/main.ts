@@ -10,8 +10,10 @@ import { memoryCheck, type MemoryResult } from './memory.js';
 import { loadNeurone } from './neurone.js';
 import { registry } from './registry.js';
 import { makeRow, renderMemory, renderTable, type Row } from './report.js';
-import { loadTf, type TfInfo } from './tfjs.js';
-import { TorchClient, type TorchInfo } from './torch.js';
+import type { ChildClient } from './child.js';
+import type { TfInfo } from './tfjs.js';
+import { startTfjs } from './tfjs-client.js';
+import { startTorch, type TorchClient, type TorchInfo } from './torch.js';
 import { PEERS, type PeerName } from './types.js';
 
 const HELP = `Usage: pnpm bench [options]
@@ -106,37 +108,43 @@ async function main(): Promise<void> {
   const settings = opts.quick ? QUICK : FULL;
   log(`neurone backend: ${neuroneBackend}; mode: ${opts.quick ? 'quick' : 'full'}; rows: ${selected.length}${runMemory ? ' + memory check' : ''}`);
 
-  // Peers.
+  // Peers, each in a process of its own.
   const tfWanted = (['wasm', 'cpu'] as const).filter((b) => opts.peers.includes(`tfjs-${b}`));
   let tfInfo: TfInfo | null = null;
-  let tf = null;
+  const tfjs = new Map<'wasm' | 'cpu', ChildClient<TfInfo>>();
   if (tfWanted.length > 0 && selected.length > 0) {
-    const t = await loadTf([...tfWanted]);
-    if (t) {
-      tf = t.tf;
-      tfInfo = t.info;
-      for (const e of t.info.errors) log(`warning: ${e}`);
-    } else log('warning: @tensorflow/tfjs-core is not installed: no tfjs columns');
+    const started = await Promise.all(tfWanted.map((b) => startTfjs(b)));
+    for (const [i, b] of tfWanted.entries()) {
+      const { client, reason } = started[i]!;
+      if (!client) {
+        log(`warning: no tfjs-${b} column (${reason})`);
+        continue;
+      }
+      tfjs.set(b, client);
+      for (const e of client.hello.errors) log(`warning: ${e}`);
+      const { ready: _ready, ...info } = client.hello as TfInfo & { ready?: boolean };
+      const prev = tfInfo as TfInfo | null;
+      tfInfo = { ...info, backends: [...(prev?.backends ?? []), b], errors: [...(prev?.errors ?? []), ...info.errors] };
+    }
   }
   let torch: TorchClient | null = null;
   let torchInfo: TorchInfo | null = null;
   let torchNote: string | null = null;
   if (opts.peers.includes('torch') && selected.length > 0) {
-    const t = await TorchClient.start(opts.quick);
+    const t = await startTorch(opts.quick);
     torch = t.client;
-    torchInfo = t.client?.info ?? null;
+    torchInfo = t.client?.hello ?? null;
     if (!torch) {
       torchNote = t.reason ?? 'unavailable';
       log(`note: no PyTorch column (${torchNote})`);
     } else log(`PyTorch ${torchInfo!.torch}, ${torchInfo!.threads} threads, BLAS ${torchInfo!.blas ?? '?'}`);
   }
-  const peers = opts.peers.filter((p) => (p === 'torch' ? torch !== null : tfInfo?.backends.includes(p === 'tfjs-wasm' ? 'wasm' : 'cpu')));
+  const peers = opts.peers.filter((p) => (p === 'torch' ? torch !== null : tfjs.has(p === 'tfjs-wasm' ? 'wasm' : 'cpu')));
 
   const ctx: Context = {
     settings,
     neurone,
-    tf,
-    tfBackends: tfInfo?.backends ?? [],
+    tfjs,
     torch,
     peers: new Set(peers),
     log,
@@ -156,7 +164,7 @@ async function main(): Promise<void> {
       .join(', ');
     log(`${w.id.padEnd(18)} ${summary}  [${((Date.now() - t0) / 1000).toFixed(1)} s]`);
   }
-  await torch?.close();
+  await Promise.all([torch?.close(), ...[...tfjs.values()].map((c) => c.close())]);
 
   let memory: MemoryResult | null = null;
   if (runMemory) {

@@ -140,15 +140,18 @@ function ctcNll(lp: Tensor, p: CTCProblem, zeroInfinity: boolean): Tensor {
       }
       const beta = scaled ? scaledBeta(em, b, N, C, Tb, ext) : null;
       if (scaled && beta) {
-        // alpha_t(s) beta_t(s) / p = alphaHat beta_hat e^(logA_t + logB_t - log p), with y_t counted twice: divide by it once
+        // alpha_t(s) beta_t(s) / p = alphaHat betaHat e^(logA_t + logB_t - log p), with y_t counted twice: divide by it
+        // once, as e^(k - lp) = e^(k - rowMax) / y (y = e^(lp - rowMax), the emissions); only the sample's labels get one
+        const labelsOf = [...new Set(ext)];
+        lcab.fill(0);
         for (let t = 0; t < Tb; t++) {
-          lcab.fill(0);
           for (let s = 0; s < S; s++) lcab[ext[s]!]! += scaled.alpha[t * S + s]! * beta.beta[t * S + s]!;
-          const k = scaled.logScale[t]! + beta.logScale[t]! + loss;
+          const e = -gb * Math.exp(scaled.logScale[t]! + beta.logScale[t]! + loss - em.rowMax[t * N + b]!);
           const base = (t * N + b) * C;
-          for (let c = 0; c < C; c++) {
+          for (const c of labelsOf) {
             const v = lcab[c]!;
-            gd[base + c] = v === 0 ? 0 : -gb * v * Math.exp(k - x[base + c]!);
+            if (v !== 0) gd[base + c] = (e * v) / em.y[base + c]!;
+            lcab[c] = 0;
           }
         }
         continue;
