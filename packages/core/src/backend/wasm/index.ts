@@ -10,7 +10,7 @@ import { convForwardComposed, convGemmSizes, convInputGradComposed, convWeightGr
 import { NeuroneError } from '../../errors.js';
 import { jsBackend as js } from '../js.js';
 import { Pool, type Task } from './pool.js';
-import { builtin, envVar, OutOfWasmMemory, Runtime } from './runtime.js';
+import { builtin, envVar, OutOfWasmMemory, Runtime, type TaskName } from './runtime.js';
 
 const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
   neg: 0, exp: 1, log: 2, sqrt: 3, rsqrt: 4, abs: 5, sign: 6, square: 7, reciprocal: 8, sin: 9, cos: 10,
@@ -507,45 +507,17 @@ export const wasmBackend: Backend = {
 
   im2col(x, out, p: Im2colParams) {
     if (!isF32(x) || !isF32(out) || out.length === 0) return js.im2col(x, out, p);
-    guarded(() => {
-      const r = rt();
-      r.reset();
-      const px = r.put(x);
-      const po = r.space(out);
-      const g = r.ints(im2colInts(p));
-      const t = threadsFor(out.length, ELEMENTWISE_MIN);
-      runTasks(ranges(p.batch, Math.min(t, p.batch), 1).map(([n0, n1]): Task => ['im2col', [px, po, g, n0, n1]]));
-      r.take(po, out);
-    }, () => js.im2col(x, out, p));
+    guarded(() => windowKernel('im2col', x, out, p, p.batch, out.length), () => js.im2col(x, out, p));
   },
 
   col2im(col, out, p: Im2colParams) {
     if (!isF32(col) || !isF32(out) || out.length === 0) return js.col2im(col, out, p);
-    guarded(() => {
-      const r = rt();
-      r.reset();
-      const pc = r.put(col);
-      const po = r.space(out);
-      const g = r.ints(im2colInts(p));
-      const t = threadsFor(col.length, ELEMENTWISE_MIN);
-      runTasks(ranges(p.batch, Math.min(t, p.batch), 1).map(([n0, n1]): Task => ['col2im', [pc, po, g, n0, n1]]));
-      r.take(po, out);
-    }, () => js.col2im(col, out, p));
+    guarded(() => windowKernel('col2im', col, out, p, p.batch, col.length), () => js.col2im(col, out, p));
   },
 
   maxPoolIndices(x, out, p: Im2colParams) {
     if (!isF32(x) || out.length === 0) return js.maxPoolIndices(x, out, p);
-    guarded(() => {
-      const r = rt();
-      r.reset();
-      const px = r.put(x);
-      const po = r.space(out);
-      const g = r.ints(im2colInts(p));
-      const planes = p.batch * p.channels;
-      const t = Math.min(threadsFor(x.length, ELEMENTWISE_MIN), planes);
-      runTasks(ranges(planes, t, 1).map(([p0, p1]): Task => ['maxPoolIndices', [px, po, g, p0, p1]]));
-      r.take(po, out);
-    }, () => js.maxPoolIndices(x, out, p));
+    guarded(() => windowKernel('maxPoolIndices', x, out, p, p.batch * p.channels, x.length), () => js.maxPoolIndices(x, out, p));
   },
 
   lstmCell(gates, cPrev, act, c, tc, h, hidden) {
@@ -672,6 +644,18 @@ function convFrame(
 /** Images per chunk, for `perImage` column elements an image. */
 function convChunk(batch: number, perImage: number): number {
   return Math.max(1, Math.min(batch, Math.floor(CONV_COLUMN_BYTES / (perImage * 4))));
+}
+
+/** A sliding-window kernel over `count` images (or planes), split over threads by image: input in, out back. */
+function windowKernel(name: TaskName, input: TypedArray, out: TypedArray, p: Im2colParams, count: number, work: number): void {
+  const r = rt();
+  r.reset();
+  const pi = r.put(input);
+  const po = r.space(out);
+  const g = r.ints(im2colInts(p));
+  const t = Math.min(threadsFor(work, ELEMENTWISE_MIN), count);
+  runTasks(ranges(count, t, 1).map(([n0, n1]): Task => [name, [pi, po, g, n0, n1]]));
+  r.take(po, out);
 }
 
 /** im2col of `count` images at byte offset x into col, split over threads by image. */
