@@ -1,6 +1,8 @@
-// Batch normalisation as torch.nn.functional.batch_norm, built from core's
-// differentiable ops (so its gradient is exact by construction).
-import { NeuroneError, ShapeError, Tensor, noGrad } from '@neurone/core';
+// Batch normalisation as torch.nn.functional.batch_norm. Training mode is one
+// recorded op with its forward and backward passes over the typed arrays
+// (per channel: two passes forward, two backward); the gradient's own graph
+// (createGraph) and evaluation mode are built from core's differentiable ops.
+import { NeuroneError, ShapeError, Tensor, isGradEnabled, noGrad, record } from '@neurone/core';
 import { fmtShape, requireFloatTensor } from '../util.js';
 
 export interface BatchNormOptions {
@@ -59,17 +61,12 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
     if (count <= 1) {
       throw new NeuroneError(`${op}: expected more than 1 value per channel when training, got input ${fmtShape(input.shape)}`);
     }
-    mean = input.mean(dims, true);
-    const centred = input.sub(mean);
-    variance = centred.mul(centred).mean(dims, true);
+    const { y, mean: batchMean, variance: batchVar } = batchNormTrain(input, opts.weight ?? null, opts.bias ?? null, eps);
     noGrad(() => {
-      if (runningMean) runningMean.copy_(runningMean.mul(1 - momentum).add(mean.reshape([C]).mul(momentum)));
+      if (runningMean) runningMean.copy_(runningMean.mul(1 - momentum).add(batchMean.mul(momentum)));
       // the running variance is unbiased: n / (n - 1) times the batch's
-      if (runningVar) runningVar.copy_(runningVar.mul(1 - momentum).add(variance.reshape([C]).mul((momentum * count) / (count - 1))));
+      if (runningVar) runningVar.copy_(runningVar.mul(1 - momentum).add(batchVar.mul((momentum * count) / (count - 1))));
     });
-    let y = centred.mul(variance.add(eps).rsqrt());
-    if (opts.weight) y = y.mul(opts.weight.reshape(bshape));
-    if (opts.bias) y = y.add(opts.bias.reshape(bshape));
     return y;
   }
   if (!runningMean || !runningVar) {
@@ -83,4 +80,104 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
   let shift = mean.neg().mul(scale);
   if (opts.bias) shift = shift.add(opts.bias.reshape(bshape));
   return input.mul(scale).add(shift);
+}
+
+/**
+ * Training-mode batch norm of x (N, C, *) as one recorded op: the output, and
+ * the batch's mean and biased variance (C) for the running statistics.
+ */
+function batchNormTrain(x: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number): { y: Tensor; mean: Tensor; variance: Tensor } {
+  const [N, C] = x.shape as [number, number];
+  const L = x.size / (N * C);
+  const M = N * L;
+  const xd = x.data;
+  const dtype = x.dtype;
+  const alloc = (n: number) => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n));
+  const mean = new Float64Array(C);
+  const invstd = new Float64Array(C);
+  const variance = alloc(C);
+  // per channel: the mean, then the variance around it (two passes, as exact as the composite ops)
+  for (let c = 0; c < C; c++) {
+    let s = 0;
+    for (let n = 0; n < N; n++) for (let i = (n * C + c) * L, e = i + L; i < e; i++) s += xd[i]!;
+    const mu = s / M;
+    let q = 0;
+    for (let n = 0; n < N; n++) {
+      for (let i = (n * C + c) * L, e = i + L; i < e; i++) {
+        const d = xd[i]! - mu;
+        q += d * d;
+      }
+    }
+    mean[c] = mu;
+    variance[c] = q / M;
+    invstd[c] = 1 / Math.sqrt(q / M + eps);
+  }
+  const out = alloc(x.size);
+  const wd = weight?.data;
+  const bd = bias?.data;
+  for (let c = 0; c < C; c++) {
+    const mu = mean[c]!;
+    const k = invstd[c]! * (wd ? wd[c]! : 1);
+    const b = bd ? bd[c]! : 0;
+    for (let n = 0; n < N; n++) for (let i = (n * C + c) * L, e = i + L; i < e; i++) out[i] = (xd[i]! - mu) * k + b;
+  }
+  const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
+  const y = record('batchNorm', new Tensor(out, x.shape), inputs, (g) => {
+    const [dx, dw, db] = isGradEnabled() ? batchNormBackwardOps(x, weight, g, eps) : batchNormBackward(x, weight, g, mean, invstd);
+    return [x.requiresGrad ? dx : null, ...(weight ? [weight.requiresGrad ? dw : null] : []), ...(bias ? [bias.requiresGrad ? db : null] : [])];
+  });
+  const meanOut = alloc(C);
+  meanOut.set(mean);
+  return { y, mean: new Tensor(meanOut, [C]), variance: new Tensor(variance, [C]) };
+}
+
+/**
+ * dx = γ invstd (dy - mean(dy) - x̂ mean(dy x̂)), dγ = Σ dy x̂, dβ = Σ dy, per
+ * channel, over the typed arrays.
+ */
+function batchNormBackward(x: Tensor, weight: Tensor | null, g: Tensor, mean: Float64Array, invstd: Float64Array): [Tensor, Tensor, Tensor] {
+  const [N, C] = x.shape as [number, number];
+  const L = x.size / (N * C);
+  const M = N * L;
+  const xd = x.data;
+  const gd = g.data;
+  const dtype = x.dtype;
+  const alloc = (n: number) => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n));
+  const dx = alloc(x.size);
+  const dw = alloc(C);
+  const db = alloc(C);
+  const wd = weight?.data;
+  for (let c = 0; c < C; c++) {
+    const mu = mean[c]!;
+    const is = invstd[c]!;
+    let sg = 0;
+    let sgx = 0;
+    for (let n = 0; n < N; n++) {
+      for (let i = (n * C + c) * L, e = i + L; i < e; i++) {
+        sg += gd[i]!;
+        sgx += gd[i]! * (xd[i]! - mu) * is;
+      }
+    }
+    dw[c] = sgx;
+    db[c] = sg;
+    const k = is * (wd ? wd[c]! : 1);
+    const mg = sg / M;
+    const mgx = sgx / M;
+    for (let n = 0; n < N; n++) {
+      for (let i = (n * C + c) * L, e = i + L; i < e; i++) dx[i] = k * (gd[i]! - mg - (xd[i]! - mu) * is * mgx);
+    }
+  }
+  return [new Tensor(dx, x.shape), new Tensor(dw, [C]), new Tensor(db, [C])];
+}
+
+/** The same gradients from differentiable ops, for the gradient's own graph (createGraph). */
+function batchNormBackwardOps(x: Tensor, weight: Tensor | null, g: Tensor, eps: number): [Tensor, Tensor, Tensor] {
+  const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
+  const bshape = x.shape.map((s, i) => (i === 1 ? s : 1));
+  const centred = x.sub(x.mean(dims, true));
+  const invstd = centred.mul(centred).mean(dims, true).add(eps).rsqrt();
+  const xhat = centred.mul(invstd);
+  const gx = weight ? g.mul(weight.reshape(bshape)) : g;
+  const dx = invstd.mul(gx.sub(gx.mean(dims, true)).sub(xhat.mul(gx.mul(xhat).mean(dims, true))));
+  return [dx, g.mul(xhat).sum(dims), g.sum(dims)];
 }
