@@ -7,6 +7,7 @@ export { reduce, argReduce, softmax } from './reduce';
 export { stridedCopy, addRows, indexSelect, indexAdd, gatherScatter } from './layout';
 export { im2col, col2im, maxPoolIndices } from './conv';
 export { lstmCell, gruCell } from './rnn';
+export { reluGrad } from './activation_grad';
 
 /** End of the module's static data (math tables): the JS side allocates above it. */
 export function heapBase(): usize {

@@ -109,6 +109,12 @@ export interface Backend {
 
   /** Reduces x viewed as (outer, size, inner) along the middle axis into out (outer, inner). */
   reduce(op: ReduceOp, x: TypedArray, outer: number, size: number, inner: number, out: TypedArray): void;
+  /**
+   * The rectifiers' gradient in one pass: out = x > 0 ? g : g * negativeSlope,
+   * exactly 0 where x <= 0 (or NaN) when negativeSlope is 0 (relu), whatever g holds.
+   */
+  reluGrad(x: TypedArray, g: TypedArray, out: TypedArray, negativeSlope: number): void;
+
   /** Index of the max (or min) along the middle axis; the first one on ties. */
   argReduce(op: 'argmax' | 'argmin', x: TypedArray, outer: number, size: number, inner: number, out: Int32Array): void;
   /** Softmax (or log-softmax) along the middle axis of (outer, size, inner). */

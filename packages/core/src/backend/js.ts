@@ -391,6 +391,12 @@ export const jsBackend: Backend = {
     }
   },
 
+  reluGrad(x, g, out, negativeSlope) {
+    // float32 arrays see the slope as a float32, like a float32 tensor holding it
+    const s = out instanceof Float64Array ? negativeSlope : Math.fround(negativeSlope);
+    for (let i = 0; i < out.length; i++) out[i] = x[i]! > 0 ? g[i]! : s === 0 ? 0 : g[i]! * s;
+  },
+
   lstmCell(gates, cPrev, act, c, tc, h, hidden) {
     const H = hidden;
     const rows = cPrev.length / H;

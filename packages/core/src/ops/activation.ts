@@ -1,5 +1,5 @@
 // Activation functions and dropout; each forward with its backward.
-import { record } from '../autograd.js';
+import { isGradEnabled, record } from '../autograd.js';
 import { getBackend, type UnaryOp } from '../backend/index.js';
 import { NeuroneError } from '../errors.js';
 import { Generator, defaultGenerator } from '../random.js';
@@ -18,16 +18,27 @@ function activate(op: UnaryOp, a: Tensor, p0?: number): Tensor {
   return out;
 }
 
+/**
+ * g where a > 0, g * slope elsewhere (0 for relu): one kernel call, or
+ * differentiable ops when the gradient's own graph is wanted (createGraph).
+ */
+function rectifierGrad(a: Tensor, g: Tensor, slope: number): Tensor {
+  if (isGradEnabled()) return slope === 0 ? where(gt(a, 0), g, 0) : mul(g, where(gt(a, 0), asTensor('leakyRelu', 1, g), slope));
+  const out = empty(g.shape, g.dtype);
+  getBackend().reluGrad(a.data, g.data, out.data, slope);
+  return out;
+}
+
 /** max(0, x) */
 export function relu(a: Tensor): Tensor {
   const out = activate('relu', a);
-  return record('relu', out, [a], (g) => [where(gt(a, 0), g, 0)]);
+  return record('relu', out, [a], (g) => [rectifierGrad(a, g, 0)]);
 }
 
 /** x for x > 0, slope * x otherwise. */
 export function leakyRelu(a: Tensor, negativeSlope = 0.01): Tensor {
   const out = activate('leakyRelu', a, negativeSlope);
-  return record('leakyRelu', out, [a], (g) => [mul(g, where(gt(a, 0), asTensor('leakyRelu', 1, g), negativeSlope))]);
+  return record('leakyRelu', out, [a], (g) => [rectifierGrad(a, g, negativeSlope)]);
 }
 
 /** x for x > 0, alpha (e^x - 1) otherwise. */

@@ -83,3 +83,31 @@ describe.each(listBackends())('lstmCell / gruCell on the %s backend agree with t
     });
   }
 });
+
+describe.each(listBackends())('reluGrad on the %s backend', (name) => {
+  it('passes g where x > 0, g * slope elsewhere, exactly 0 for relu even where g is not finite', () => {
+    const prev = getBackend().name;
+    setBackend(name);
+    try {
+      const n = 1003; // a tail past the last multiple of 4
+      const x = rand(n);
+      x[0] = 0;
+      x[1] = NaN;
+      x[2] = -0;
+      const g = rand(n);
+      g[3] = Infinity;
+      g[4] = NaN;
+      x[3] = -1;
+      x[4] = -2;
+      for (const slope of [0, 0.2]) {
+        const out = new Float32Array(n).fill(9);
+        getBackend().reluGrad(x, g, out, slope);
+        const want = Float32Array.from(x, (v, i) => (v > 0 ? g[i]! : slope === 0 ? 0 : g[i]! * Math.fround(slope)));
+        expect(Array.from(out)).toEqual(Array.from(want));
+        if (slope === 0) expect([out[3], out[4]]).toEqual([0, 0]);
+      }
+    } finally {
+      setBackend(prev);
+    }
+  });
+});

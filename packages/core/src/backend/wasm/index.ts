@@ -520,6 +520,17 @@ export const wasmBackend: Backend = {
     guarded(() => windowKernel('maxPoolIndices', x, out, p, p.batch * p.channels, x.length), () => js.maxPoolIndices(x, out, p));
   },
 
+  reluGrad(x, g, out, negativeSlope) {
+    if (!isF32(x) || !isF32(g) || !isF32(out) || out.length < smallThreshold) return js.reluGrad(x, g, out, negativeSlope);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const [px, pg, po] = [r.put(x), r.put(g), r.space(out)];
+      r.k.reluGrad(px, pg, po, out.length, negativeSlope);
+      r.take(po, out);
+    }, () => js.reluGrad(x, g, out, negativeSlope));
+  },
+
   lstmCell(gates, cPrev, act, c, tc, h, hidden) {
     if (![gates, cPrev, act, c, tc, h].every(isF32) || cPrev.length === 0) return js.lstmCell(gates, cPrev, act, c, tc, h, hidden);
     guarded(() => {

@@ -28,6 +28,7 @@ export interface Kernels {
   maxPoolIndices(x: number, out: number, g: number, p0: number, p1: number): void;
   lstmCell(gates: number, cPrev: number, act: number, c: number, tc: number, h: number, rows: number, hidden: number): void;
   gruCell(gi: number, gh: number, hPrev: number, act: number, h: number, rows: number, hidden: number): void;
+  reluGrad(x: number, g: number, out: number, n: number, slope: number): void;
 }
 
 /** Names of the kernels a worker thread may run, by index. */
