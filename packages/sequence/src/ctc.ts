@@ -94,12 +94,23 @@ export function ctcLoss(
 }
 
 /** Per-sample negative log-likelihoods (N), with their gradient: one recorded op. */
+/**
+ * A scaled recursion (alphas, or betas in `alpha`): rows (Tb, S) stored
+ * unnormalised, with 1 / (each row's sum) in `inv` (row t times inv[t] sums to
+ * 1), and logScale[t] the log of the running product of the sums.
+ */
+interface Scaled {
+  alpha: Float64Array;
+  inv: Float64Array;
+  logScale: Float64Array;
+}
+
 /** One sample's forward pass: scaled (probability space) or, where that underflows, log space. */
 interface SampleAlpha {
   ext: Int32Array;
   nll: number;
   /** Scaled alphas (Tb, S), each row summing to 1, and log of the running product of the scales. */
-  scaled?: { alpha: Float64Array; logScale: Float64Array };
+  scaled?: Scaled;
   /** Log-space alphas (Tb, S), when the scaled recursion underflowed. */
   log?: Float64Array;
 }
@@ -145,8 +156,9 @@ function ctcNll(lp: Tensor, p: CTCProblem, zeroInfinity: boolean): Tensor {
         const labelsOf = [...new Set(ext)];
         lcab.fill(0);
         for (let t = 0; t < Tb; t++) {
-          for (let s = 0; s < S; s++) lcab[ext[s]!]! += scaled.alpha[t * S + s]! * beta.beta[t * S + s]!;
-          const e = -gb * Math.exp(scaled.logScale[t]! + beta.logScale[t]! + loss - em.rowMax[t * N + b]!);
+          for (let s = 0; s < S; s++) lcab[ext[s]!]! += scaled.alpha[t * S + s]! * beta.alpha[t * S + s]!;
+          // the rows' normalisations applied once per step
+          const e = -gb * scaled.inv[t]! * beta.inv[t]! * Math.exp(scaled.logScale[t]! + beta.logScale[t]! + loss - em.rowMax[t * N + b]!);
           const base = (t * N + b) * C;
           for (const c of labelsOf) {
             const v = lcab[c]!;
@@ -195,12 +207,18 @@ function emissions(lp: Tensor): Emissions {
  * largest of their step. Null when a step underflows to 0 while the
  * log-space recursion might not.
  */
-function scaledAlpha(em: Emissions, b: number, N: number, C: number, Tb: number, ext: Int32Array): { alpha: Float64Array; logScale: Float64Array } | null {
+function scaledAlpha(em: Emissions, b: number, N: number, C: number, Tb: number, ext: Int32Array): Scaled | null {
   const { y, rowMax } = em;
   const S = ext.length;
   const alpha = new Float64Array(Tb * S);
   const logScale = new Float64Array(Tb);
+  // whether position s may skip the blank before it (a label unlike the one two back)
+  const skip = new Uint8Array(S);
+  for (let s = 2; s < S; s++) skip[s] = ext[s] !== ext[s - 2] ? 1 : 0;
   let acc = 0;
+  // rows are stored unnormalised, with their 1 / sum in invs: the previous row's is applied as it is read
+  const invs = new Float64Array(Tb);
+  let inv = 1;
   for (let t = 0; t < Tb; t++) {
     const row = (t * N + b) * C;
     const lo = Math.max(0, S - 2 * (Tb - t));
@@ -214,33 +232,36 @@ function scaledAlpha(em: Emissions, b: number, N: number, C: number, Tb: number,
       for (let s = lo; s < hi; s++) {
         let a = alpha[prev + s]!;
         if (s >= 1) a += alpha[prev + s - 1]!;
-        if (s >= 2 && ext[s] !== ext[s - 2]) a += alpha[prev + s - 2]!;
-        sum += alpha[cur + s] = a * y[row + ext[s]!]!;
+        if (skip[s] === 1) a += alpha[prev + s - 2]!;
+        sum += alpha[cur + s] = a * inv * y[row + ext[s]!]!;
       }
     }
     if (!(sum > 1e-280)) return null;
-    const inv = 1 / sum;
-    for (let s = lo; s < hi; s++) alpha[cur + s]! *= inv;
+    inv = invs[t] = 1 / sum;
     acc += Math.log(sum) + rowMax[t * N + b]!;
     logScale[t] = acc;
   }
-  return { alpha, logScale };
+  return { alpha, inv: invs, logScale };
 }
 
 /** -log p from the scaled alphas: the last step's two end positions, times the scales so far. */
-function scaledNll(a: { alpha: Float64Array; logScale: Float64Array }, Tb: number, S: number): number {
+function scaledNll(a: Scaled, Tb: number, S: number): number {
   if (Tb === 0) return S === 1 ? 0 : Infinity;
   const last = (Tb - 1) * S;
-  const end = a.alpha[last + S - 1]! + (S > 1 ? a.alpha[last + S - 2]! : 0);
+  const end = (a.alpha[last + S - 1]! + (S > 1 ? a.alpha[last + S - 2]! : 0)) * a.inv[Tb - 1]!;
   return end > 0 ? -(Math.log(end) + a.logScale[Tb - 1]!) : Infinity;
 }
 
 /** The beta recursion in probability space, scaled like `scaledAlpha`; logScale[t] sums the log scales of steps t..Tb-1. */
-function scaledBeta(em: Emissions, b: number, N: number, C: number, Tb: number, ext: Int32Array): { beta: Float64Array; logScale: Float64Array } | null {
+function scaledBeta(em: Emissions, b: number, N: number, C: number, Tb: number, ext: Int32Array): Scaled | null {
   const { y, rowMax } = em;
   const S = ext.length;
   const beta = new Float64Array(Tb * S);
   const logScale = new Float64Array(Tb);
+  const skip = new Uint8Array(S);
+  for (let s = 0; s + 2 < S; s++) skip[s] = ext[s] !== ext[s + 2] ? 1 : 0;
+  const invs = new Float64Array(Tb);
+  let inv = 1;
   let acc = 0;
   for (let t = Tb - 1; t >= 0; t--) {
     const row = (t * N + b) * C;
@@ -255,17 +276,16 @@ function scaledBeta(em: Emissions, b: number, N: number, C: number, Tb: number, 
       for (let s = lo; s < hi; s++) {
         let v = beta[next + s]!;
         if (s + 1 < S) v += beta[next + s + 1]!;
-        if (s + 2 < S && ext[s] !== ext[s + 2]) v += beta[next + s + 2]!;
-        sum += beta[cur + s] = v * y[row + ext[s]!]!;
+        if (skip[s] === 1) v += beta[next + s + 2]!;
+        sum += beta[cur + s] = v * inv * y[row + ext[s]!]!;
       }
     }
     if (!(sum > 1e-280)) return null;
-    const inv = 1 / sum;
-    for (let s = lo; s < hi; s++) beta[cur + s]! *= inv;
+    inv = invs[t] = 1 / sum;
     acc += Math.log(sum) + rowMax[t * N + b]!;
     logScale[t] = acc;
   }
-  return { beta, logScale };
+  return { alpha: beta, inv: invs, logScale };
 }
 
 function extendedLabels(labels: Int32Array, off: number, L: number, blank: number): Int32Array {
