@@ -1,4 +1,7 @@
-import { noGrad } from './autograd.js';
+import { enableGrad, noGrad } from './autograd.js';
+import { zerosLike } from './creation.js';
+import { cat } from './ops/indexing.js';
+import { flatten } from './ops/shape.js';
 import { NeuroneError, fmtShape } from './errors.js';
 import { Generator } from './random.js';
 import { Tensor } from './tensor.js';
@@ -70,4 +73,42 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
     }
   });
   return { maxError };
+}
+
+/**
+ * Checks second-order gradients (torch.autograd.gradgradcheck): the
+ * gradients of `fn`'s output, contracted with a fixed random weight and
+ * built with `createGraph`, must equal the plain first-order ones, and are
+ * themselves checked by `gradcheck` against finite differences. Inputs'
+ * `.grad` are left as they were. Use float64 inputs.
+ *
+ * Example:
+ *   const x = randn([3, 4], { dtype: 'float64', requiresGrad: true });
+ *   gradgradcheck((t) => t.tanh().mul(t), [x]);
+ */
+export function gradgradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[], opts: GradcheckOptions = {}): GradcheckResult {
+  const gen = new Generator((opts.seed ?? 1234) + 1);
+  const out0 = noGrad(() => fn(...inputs));
+  const w = new Tensor(new Float64Array(out0.size).map(() => gen.uniform(0.5, 1.5) * (gen.random() < 0.5 ? -1 : 1)), out0.shape);
+  // the gradients of Σ w ⊙ fn(xs) with respect to the inputs that require grad, flattened and joined
+  const gradients = (xs: Tensor[], createGraph: boolean): Tensor =>
+    enableGrad(() => {
+      const saved = xs.map((x) => x.grad);
+      for (const x of xs) x.grad = null;
+      const out = fn(...xs);
+      out.backward(w.to(out.dtype), { createGraph });
+      const gs = xs.filter((x) => x.requiresGrad).map((x) => flatten(x.grad ?? zerosLike(x)));
+      xs.forEach((x, i) => (x.grad = saved[i]!));
+      return cat(gs, 0);
+    });
+  const plain = gradients(inputs, false);
+  const graph = gradients(inputs, true);
+  for (let i = 0; i < plain.size; i++) {
+    const [a, b] = [graph.data[i]!, plain.data[i]!];
+    if (!(Math.abs(a - b) <= 1e-9 * (1 + Math.abs(b)))) {
+      throw new NeuroneError(`gradgradcheck: the gradient built with createGraph differs from the plain one at element ${i} of the joined gradients: ${a} vs ${b}`);
+    }
+  }
+  if (!graph.requiresGrad) throw new NeuroneError('gradgradcheck: the gradient built with createGraph does not require grad: the backward is not differentiable');
+  return gradcheck((...xs) => gradients(xs, true), inputs, opts);
 }

@@ -13,7 +13,7 @@ export {
   getBackend, setBackend, registerBackend, listBackends, jsBackend, wasmBackend, setNumThreads, getNumThreads, wasmInfo,
 } from './backend/index.js';
 export * from './creation.js';
-export { gradcheck, type GradcheckOptions, type GradcheckResult } from './gradcheck.js';
+export { gradcheck, gradgradcheck, type GradcheckOptions, type GradcheckResult } from './gradcheck.js';
 export {
   add, sub, mul, div, pow, maximum, minimum, neg, exp, expm1, log, log1p, sqrt, rsqrt, reciprocal,
   sin, cos, abs, square, sign, floor, ceil, round, clamp, eq, ne, lt, le, gt, ge,
