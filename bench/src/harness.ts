@@ -44,7 +44,6 @@ export interface Context {
 
 interface Runner {
   impl: ImplName;
-  enter(): Promise<void>;
   /** Runs `steps` steps; returns the total milliseconds. */
   run(steps: number): Promise<number>;
   dispose(): Promise<void> | void;
@@ -53,10 +52,10 @@ interface Runner {
   samples: number[];
 }
 
-function jsRunner(impl: ImplName, p: Prepared, enter: () => Promise<void>): Runner {
+/** neurone's runner: the steps run in this process. */
+function jsRunner(impl: ImplName, p: Prepared): Runner {
   return {
     impl,
-    enter,
     async run(steps) {
       const t0 = performance.now();
       for (let i = 0; i < steps; i++) p.step();
@@ -73,7 +72,6 @@ function jsRunner(impl: ImplName, p: Prepared, enter: () => Promise<void>): Runn
 function childRunner(impl: ImplName, client: ChildClient<unknown>, id: string): Runner {
   return {
     impl,
-    enter: async () => {},
     run: (steps) => client.run(id, steps),
     dispose: () => client.dispose(id),
     stepsPerRound: 1,
@@ -103,7 +101,7 @@ export async function measure(w: Workload, ctx: Context): Promise<Partial<Record
 
   try {
     const p = await w.neurone(ctx.neurone);
-    runners.push(jsRunner('neurone', p, async () => {}));
+    runners.push(jsRunner('neurone', p));
   } catch (e) {
     cells.neurone = errorCell(e);
   }
@@ -160,7 +158,6 @@ export async function measure(w: Workload, ctx: Context): Promise<Partial<Record
   // singleShotMs is taken as the measurement itself.
   for (const r of [...runners]) {
     try {
-      await r.enter();
       const t1 = await r.run(1);
       if (t1 > settings.singleShotMs) {
         r.samples.push(t1);
@@ -187,8 +184,7 @@ export async function measure(w: Workload, ctx: Context): Promise<Partial<Record
     for (const r of order) {
       if (round >= r.rounds || !runners.includes(r)) continue;
       try {
-        await r.enter();
-        await new Promise((done) => setTimeout(done, settings.gapMs));
+          await new Promise((done) => setTimeout(done, settings.gapMs));
         const t = await r.run(r.stepsPerRound);
         r.samples.push(t / r.stepsPerRound);
       } catch (e) {

@@ -52,11 +52,8 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
   const training = opts.training ?? false;
   const momentum = opts.momentum ?? 0.1;
   const eps = opts.eps ?? 1e-5;
-  const dims = input.shape.map((_, i) => i).filter((i) => i !== 1);
   const bshape = input.shape.map((s, i) => (i === 1 ? s : 1));
   const count = input.size / Math.max(C, 1);
-  let mean: Tensor;
-  let variance: Tensor;
   if (training) {
     if (count <= 1) {
       throw new NeuroneError(`${op}: expected more than 1 value per channel when training, got input ${fmtShape(input.shape)}`);
@@ -72,8 +69,8 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
   if (!runningMean || !runningVar) {
     throw new NeuroneError(`${op}: runningMean and runningVar are required when not training (pass training: true to use the batch's statistics)`);
   }
-  mean = runningMean.reshape(bshape);
-  variance = runningVar.reshape(bshape);
+  const mean = runningMean.reshape(bshape);
+  const variance = runningVar.reshape(bshape);
   // fold the statistics and γ, β into one scale and shift per channel
   let scale = variance.add(eps).rsqrt();
   if (opts.weight) scale = scale.mul(opts.weight.reshape(bshape));

@@ -567,7 +567,7 @@ export const wasmBackend: Backend = {
     // the product is added onto the bias
     const init = bias == null ? null : (o: Float32Array) => fillBias(o, bias, p.batch, p.outH * p.outW);
     convFrame(x, w, out, p, init, (c) => {
-      im2colTasks(c.g, c.a + c.n0 * c.imageBytes, c.col, c.count, c.count * c.k * c.l);
+      windowTasks('im2col', c.a + c.n0 * c.imageBytes, c.col, c.g, c.count, c.count * c.k * c.l);
       // (M, K) @ (K, L) for every image of the chunk, one weight
       runTasks(gemmTasks(c.r, threadsFor(2 * c.count * c.m * c.k * c.l, GEMM_MIN_FLOPS), {
         batch: c.count, m: c.m, n: c.l, k: c.k, a: c.b, lda: c.k, strideA: 0, transA: false,
@@ -584,15 +584,14 @@ export const wasmBackend: Backend = {
         batch: c.count, m: c.k, n: c.l, k: c.m, a: c.b, lda: c.k, strideA: 0, transA: true,
         b: c.a + c.n0 * c.m * c.l * 4, ldb: c.l, strideB: c.m * c.l, transB: false, c: c.col, ldc: c.l, strideC: c.k * c.l, accumulate: false,
       }));
-      const t = Math.min(threadsFor(c.count * c.k * c.l, ELEMENTWISE_MIN), c.count);
-      runTasks(ranges(c.count, t, 1).map(([n1, n2]): Task => ['col2im', [c.col, c.out + c.n0 * c.imageBytes, c.g, n1, n2]]));
+      windowTasks('col2im', c.col, c.out + c.n0 * c.imageBytes, c.g, c.count, c.count * c.k * c.l);
     }, () => convInputGradComposed(js, y, w, out, p));
   },
 
   convWeightGrad(x, y, out, p: ConvParams) {
     if (!isF32(x) || !isF32(y) || !isF32(out) || p.groups !== 1 || out.length === 0) return convWeightGradComposed(wasmBackend, x, y, out, p);
     convFrame(x, y, out, p, (o) => o.fill(0), (c) => {
-      im2colTasks(c.g, c.a + c.n0 * c.imageBytes, c.col, c.count, c.count * c.k * c.l);
+      windowTasks('im2col', c.a + c.n0 * c.imageBytes, c.col, c.g, c.count, c.count * c.k * c.l);
       // dW (M, K) += y[n] (M, L) @ col[n]^T (L, K), summed over the chunk: strideC 0
       runTasks(gemmTasks(c.r, threadsFor(2 * c.count * c.m * c.k * c.l, GEMM_MIN_FLOPS), {
         batch: c.count, m: c.m, n: c.k, k: c.l, a: c.b + c.n0 * c.m * c.l * 4, lda: c.l, strideA: c.m * c.l, transA: false,
@@ -661,18 +660,15 @@ function convChunk(batch: number, perImage: number): number {
 function windowKernel(name: TaskName, input: TypedArray, out: TypedArray, p: Im2colParams, count: number, work: number): void {
   const r = rt();
   r.reset();
-  const pi = r.put(input);
   const po = r.space(out);
-  const g = r.ints(im2colInts(p));
-  const t = Math.min(threadsFor(work, ELEMENTWISE_MIN), count);
-  runTasks(ranges(count, t, 1).map(([n0, n1]): Task => [name, [pi, po, g, n0, n1]]));
+  windowTasks(name, r.put(input), po, r.ints(im2colInts(p)), count, work);
   r.take(po, out);
 }
 
-/** im2col of `count` images at byte offset x into col, split over threads by image. */
-function im2colTasks(g: number, x: number, col: number, count: number, work: number): void {
+/** Runs a sliding-window kernel on `count` images (or planes) already in wasm memory, split over threads by image. */
+function windowTasks(name: TaskName, input: number, out: number, g: number, count: number, work: number): void {
   const t = Math.min(threadsFor(work, ELEMENTWISE_MIN), count);
-  runTasks(ranges(count, t, 1).map(([n0, n1]): Task => ['im2col', [x, col, g, n0, n1]]));
+  runTasks(ranges(count, t, 1).map(([n0, n1]): Task => [name, [input, out, g, n0, n1]]));
 }
 
 function im2colInts(p: Im2colParams): number[] {

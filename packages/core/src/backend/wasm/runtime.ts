@@ -158,9 +158,7 @@ export class Runtime {
     const start = this.arenaBase;
     const end = align(start + Math.max(x.byteLength, 16), 64);
     if (end > this.viewBytes) this.grow(end);
-    if (x instanceof Uint8Array) this.u8.set(x, start);
-    else if (x instanceof Int32Array) this.i32.set(x, start >> 2);
-    else this.f32.set(x as Float32Array, start >> 2);
+    this.write(x, start);
     const block = { start, end, live: true };
     this.pins.push(block);
     this.arenaBase = end;
@@ -220,10 +218,15 @@ export class Runtime {
   /** Copies a typed array (4-byte or 1-byte elements) into fresh scratch; returns its offset. */
   put(x: TypedArray): number {
     const p = this.alloc(x.byteLength);
+    this.write(x, p);
+    return p;
+  }
+
+  /** Copies a typed array (4-byte or 1-byte elements) to byte offset p. */
+  private write(x: TypedArray, p: number): void {
     if (x instanceof Uint8Array) this.u8.set(x, p);
     else if (x instanceof Int32Array) this.i32.set(x, p >> 2);
     else this.f32.set(x as Float32Array, p >> 2);
-    return p;
   }
 
   /** Scratch for `n` elements of `like`'s size, uninitialised. */
