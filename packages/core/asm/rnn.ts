@@ -88,3 +88,53 @@ export function gruCell(gi: usize, gh: usize, hPrev: usize, act: usize, h: usize
     }
   }
 }
+
+/**
+ * The LSTM cell's backward for one step of `rows` rows, from what lstmCell kept
+ * (act = [σ(i), σ(f), tanh(g), σ(o)], tc = tanh(c)) and the step's cPrev:
+ * with dh = dy + dhIn and dc = dcIn + dh σ(o) (1 - tc²),
+ * dG = [dc tanh(g) σ'(i), dc cPrev σ'(f), dc σ(i) (1 - tanh(g)²), dh tc σ'(o)],
+ * and dcIn is overwritten with dc σ(f), the gradient of cPrev.
+ * act, dG (rows, 4H); tc, cPrev, dy, dhIn, dcIn (rows, H).
+ */
+export function lstmCellBackward(
+  act: usize, tc: usize, cPrev: usize, dy: usize, dhIn: usize, dcIn: usize, dG: usize, rows: i32, hidden: i32,
+): void {
+  const H = <usize>hidden << 2;
+  const vecEnd = <usize>(hidden & ~3) << 2;
+  const one = f32x4.splat(1);
+  for (let r = 0; r < rows; r++) {
+    const a = act + <usize>r * 4 * H;
+    const g = dG + <usize>r * 4 * H;
+    const o = <usize>r * H;
+    let j: usize = 0;
+    for (; j < vecEnd; j += 16) {
+      const iv = v128.load(a + j);
+      const fv = v128.load(a + H + j);
+      const gv = v128.load(a + 2 * H + j);
+      const ov = v128.load(a + 3 * H + j);
+      const t = v128.load(tc + o + j);
+      const dh = f32x4.add(v128.load(dy + o + j), v128.load(dhIn + o + j));
+      const dc = f32x4.add(v128.load(dcIn + o + j), f32x4.mul(f32x4.mul(dh, ov), f32x4.sub(one, f32x4.mul(t, t))));
+      v128.store(g + j, f32x4.mul(f32x4.mul(dc, gv), f32x4.mul(iv, f32x4.sub(one, iv))));
+      v128.store(g + H + j, f32x4.mul(f32x4.mul(dc, v128.load(cPrev + o + j)), f32x4.mul(fv, f32x4.sub(one, fv))));
+      v128.store(g + 2 * H + j, f32x4.mul(f32x4.mul(dc, iv), f32x4.sub(one, f32x4.mul(gv, gv))));
+      v128.store(g + 3 * H + j, f32x4.mul(f32x4.mul(dh, t), f32x4.mul(ov, f32x4.sub(one, ov))));
+      v128.store(dcIn + o + j, f32x4.mul(dc, fv));
+    }
+    for (; j < H; j += 4) {
+      const iv = load<f32>(a + j);
+      const fv = load<f32>(a + H + j);
+      const gv = load<f32>(a + 2 * H + j);
+      const ov = load<f32>(a + 3 * H + j);
+      const t = load<f32>(tc + o + j);
+      const dh = load<f32>(dy + o + j) + load<f32>(dhIn + o + j);
+      const dc = load<f32>(dcIn + o + j) + dh * ov * (1 - t * t);
+      store<f32>(g + j, dc * gv * (iv * (1 - iv)));
+      store<f32>(g + H + j, dc * load<f32>(cPrev + o + j) * (fv * (1 - fv)));
+      store<f32>(g + 2 * H + j, dc * iv * (1 - gv * gv));
+      store<f32>(g + 3 * H + j, dh * t * (ov * (1 - ov)));
+      store<f32>(dcIn + o + j, dc * fv);
+    }
+  }
+}

@@ -55,6 +55,52 @@ export interface Resident {
 }
 
 /**
+ * An LSTM layer's recurrence over a packed sequence (lstmForward,
+ * lstmBackward): step t holds the sizes[t] samples still running (sizes do
+ * not increase), its rows start at sizes[0] + ... + sizes[t-1]; a sample reads
+ * the state its previous step left, or its initial state on its first step.
+ */
+export interface LstmParams {
+  hidden: number;
+  sizes: readonly number[];
+  /** Run the steps from last to first (a bidirectional layer's reverse direction). */
+  reverse: boolean;
+}
+
+/** What lstmForward writes. rows = sum(sizes), N = sizes[0], H = hidden. */
+export interface LstmForwardOut {
+  /** (rows, H) every step's output h. */
+  h: TypedArray;
+  /** (N, H) each sample's h and c after its last step. */
+  hN: TypedArray;
+  cN: TypedArray;
+  /** What lstmBackward reads, or all null when no backward follows: (rows, 4H) activated gates, (rows, H) tanh(c), and the h and c each step read. */
+  act: TypedArray | null;
+  tc: TypedArray | null;
+  hPrev: TypedArray | null;
+  cPrev: TypedArray | null;
+}
+
+/** What lstmBackward reads from the forward pass (LstmForwardOut's saved buffers). */
+export interface LstmSaved {
+  act: TypedArray;
+  tc: TypedArray;
+  hPrev: TypedArray;
+  cPrev: TypedArray;
+}
+
+/** What lstmBackward writes: the gradients of lstmForward's inputs. */
+export interface LstmBackwardOut {
+  /** (rows, 4H) the gradient of the gate pre-activations, which is xProj's. */
+  dGates: TypedArray;
+  /** (N, H). */
+  dh0: TypedArray;
+  dc0: TypedArray;
+  /** (4H, H) the recurrent weight's gradient (overwritten), or null when not wanted. */
+  dW: TypedArray | null;
+}
+
+/**
  * Geometry of im2col/col2im. Output row oh reads input rows
  * oh * strideH - padTop + kh * dilationH (kh < kernelH); likewise for columns.
  * outH/outW are given by the caller, so padding on the bottom/right may differ
@@ -183,6 +229,20 @@ export interface Backend {
    * gates, act (rows, 4 hidden); cPrev, c, tc, h (rows, hidden).
    */
   lstmCell(gates: TypedArray, cPrev: TypedArray, act: TypedArray, c: TypedArray, tc: TypedArray, h: TypedArray, hidden: number): void;
+  /**
+   * A whole LSTM layer in one direction (the recurrence of torch.nn.LSTM):
+   * for each step, gates = xProj[rows of t] + hPrev W^T, then lstmCell.
+   * xProj (rows, 4H) is the input projection with both biases; w (4H, H) the
+   * recurrent weight; h0, c0 (N, H) the initial states.
+   */
+  lstmForward(xProj: TypedArray, w: TypedArray, h0: TypedArray, c0: TypedArray, out: LstmForwardOut, p: LstmParams): void;
+  /**
+   * Backpropagation through lstmForward: dh (rows, H) is the gradient of the
+   * outputs, dhN and dcN (N, H) of the final states (null for zero).
+   */
+  lstmBackward(
+    dh: TypedArray, dhN: TypedArray | null, dcN: TypedArray | null, w: TypedArray, saved: LstmSaved, out: LstmBackwardOut, p: LstmParams,
+  ): void;
   /**
    * One GRU step's gate activations (PyTorch's: the reset gate applied after
    * the hidden matmul): r = σ(gi_r + gh_r), z = σ(gi_z + gh_z),

@@ -2,7 +2,9 @@ import type { Backend } from './backend.js';
 import { jsBackend } from './js.js';
 import { wasmBackend } from './wasm/index.js';
 
-export type { Backend, BinaryOp, ConvParams, Im2colParams, MatmulParams, ReduceOp, Resident, UnaryOp } from './backend.js';
+export type {
+  Backend, BinaryOp, ConvParams, Im2colParams, LstmBackwardOut, LstmForwardOut, LstmParams, LstmSaved, MatmulParams, ReduceOp, Resident, UnaryOp,
+} from './backend.js';
 export { jsBackend } from './js.js';
 export { wasmBackend, setNumThreads, getNumThreads, wasmInfo } from './wasm/index.js';
 

@@ -2,6 +2,7 @@ import { allocArray, type DType, type TypedArray } from '../dtype.js';
 import { sizeOf, stridesOf, type Shape } from '../shape.js';
 import type { Backend, BinaryOp, ConvParams, Im2colParams, MatmulParams, ReduceOp, UnaryOp } from './backend.js';
 import { convForwardComposed, convInputGradComposed, convWeightGradComposed } from './conv.js';
+import { lstmBackwardComposed, lstmForwardComposed } from './lstm.js';
 
 type F1 = (x: number, p0: number, p1: number) => number;
 type F2 = (a: number, b: number) => number;
@@ -415,6 +416,14 @@ export const jsBackend: Backend = {
         h[sr + j] = act[gr + 3 * H + j]! * tc[sr + j]!;
       }
     }
+  },
+
+  lstmForward(xProj, w, h0, c0, out, p) {
+    lstmForwardComposed(jsBackend, xProj, w, h0, c0, out, p);
+  },
+
+  lstmBackward(dh, dhN, dcN, w, saved, out, p) {
+    lstmBackwardComposed(jsBackend, dh, dhN, dcN, w, saved, out, p);
   },
 
   gruCell(gi, gh, hPrev, act, h, hidden) {

@@ -127,6 +127,9 @@ export function dropout(a: Tensor, p = 0.5, opts: DropoutOptions = {}): Tensor {
   const gen = opts.generator ?? defaultGenerator;
   const mask = empty(a.shape, a.dtype);
   const scale = p === 1 ? 0 : 1 / (1 - p);
-  for (let i = 0; i < mask.data.length; i++) mask.data[i] = gen.random() < p ? 0 : scale;
+  // one 32-bit draw per element: dropped with probability p to within 2^-32
+  const threshold = p * 2 ** 32;
+  const m = mask.data;
+  for (let i = 0; i < m.length; i++) m[i] = gen.nextUint32() < threshold ? 0 : scale;
   return mul(a, mask);
 }

@@ -171,8 +171,9 @@ describe.each(listBackends())('convForward / convInputGrad / convWeightGrad on t
     // 37.7 MB of columns an image: more than one chunk of images on the wasm backend
     ['large images, chunked', { ...base, batch: 3, channels: 64, height: 128, width: 128, kernelH: 3, kernelW: 3, outH: 128, outW: 128, outChannels: 4, groups: 1 }],
   ];
-  for (const [label, p] of cases) {
-    it(label, () => {
+  // the chunking is the wasm backend's: on the reference backend the large case would only compare it with itself
+  for (const [label, p] of cases.filter(([label]) => name !== 'js' || !label.startsWith('large'))) {
+    it(label, { timeout: 30_000 }, () => {
       const prev = getBackend().name;
       setBackend(name);
       const be = getBackend();

@@ -5,7 +5,7 @@ import { fmtShape, recordOp, zerosOf } from '../util.js';
 import { linearOp } from './linear.js';
 
 /**
- * Where one step of a whole-sequence recurrence writes its results: rows
+ * Where one GRU step of a whole-sequence recurrence writes its results: rows
  * `row`.. of buffers that hold every step of one layer and direction, so a
  * step allocates nothing and the outputs need no copy to be stacked. @internal
  */
@@ -13,12 +13,8 @@ export interface StepTarget {
   row: number;
   /** (rows, H) outputs. */
   h: TypedArray;
-  /** LSTM: (rows, H) cell states. */
-  c?: TypedArray;
-  /** (rows, gates*H) activated gates, kept for the backward pass. */
+  /** (rows, 3H) activated gates, kept for the backward pass. */
   act: TypedArray;
-  /** LSTM: (rows, H) tanh of the cell states. */
-  tc?: TypedArray;
   /** Where the gradient of the recurrent matmul's output goes (n rows), or null to allocate. */
   gradSlice?: (n: number) => Tensor | null;
 }
@@ -40,7 +36,7 @@ function rows(buf: TypedArray | undefined, row: number, n: number, w: number, dt
  *
  * Shape: gates (N, 4H), cPrev (N, H) -> h (N, H), c (N, H)
  */
-export function lstmGates(gates: Tensor, cPrev: Tensor, target?: StepTarget): [Tensor, Tensor] {
+export function lstmGates(gates: Tensor, cPrev: Tensor): [Tensor, Tensor] {
   const N = gates.shape[0]!;
   const H = cPrev.shape[1]!;
   if (gates.ndim !== 2 || cPrev.ndim !== 2 || gates.shape[1] !== 4 * H || cPrev.shape[0] !== N) {
@@ -50,16 +46,15 @@ export function lstmGates(gates: Tensor, cPrev: Tensor, target?: StepTarget): [T
   const dtype = gates.dtype;
   const cp = cPrev.data;
   // activated gates [i, f, g, o] and tanh(c), kept for the backward pass
-  const row0 = target?.row ?? 0;
-  const act = rows(target?.act, row0, N, 4 * H, dtype);
-  const tc = rows(target?.tc, row0, N, H, dtype);
-  const c = new Tensor(rows(target?.c, row0, N, H, dtype), [N, H]);
-  const h = new Tensor(rows(target?.h, row0, N, H, dtype), [N, H]);
+  const act = floatArray(dtype, N * 4 * H);
+  const tc = floatArray(dtype, N * H);
+  const c = new Tensor(floatArray(dtype, N * H), [N, H]);
+  const h = new Tensor(floatArray(dtype, N * H), [N, H]);
   getBackend().lstmCell(gates.data, cp, act, c.data, tc, h.data, H);
   // the h op runs its backward first (h depends on c): it leaves dG_o here for the c op
   let pending: Tensor | null = null;
   const cOut = recordOp('lstmCell', c, [gates, cPrev], (gc) => {
-    const dG = pending ?? target?.gradSlice?.(N) ?? zerosOf([N, 4 * H], dtype);
+    const dG = pending ?? zerosOf([N, 4 * H], dtype);
     pending = null;
     const dcPrev = cPrev.requiresGrad ? zerosOf([N, H], dtype) : null;
     const dg = dG.data;
@@ -81,7 +76,7 @@ export function lstmGates(gates: Tensor, cPrev: Tensor, target?: StepTarget): [T
     return [gates.requiresGrad ? dG : null, dcPrev];
   });
   const hOut = recordOp('lstmCell', h, [gates, cOut], (gh) => {
-    const dG = target?.gradSlice?.(N) ?? zerosOf([N, 4 * H], dtype);
+    const dG = zerosOf([N, 4 * H], dtype);
     const dc = zerosOf([N, H], dtype);
     const dg = dG.data;
     const ghd = gh.data;

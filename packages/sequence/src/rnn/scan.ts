@@ -9,7 +9,8 @@ import {
   DTypeError, NeuroneError, ShapeError, Tensor, add, cat, dropout, relu, stack, tanh, zeros, type Generator,
 } from '@neurone/core';
 import { fmtShape } from '../util.js';
-import { lstmGates, gruGates, type CellWeights, type StepTarget } from './cells.js';
+import { gruGates, type CellWeights, type StepTarget } from './cells.js';
+import { lstmLayer } from './lstmLayer.js';
 import { linearOp, stepLinear } from './linear.js';
 import { StepWeight, packSteps, rowBlocks } from './shared.js';
 
@@ -190,13 +191,14 @@ interface DirectionResult {
 function runDirection(
   mode: RNNMode, input: Tensor, sizes: readonly number[], w: CellWeights, h0: Tensor, c0: Tensor | null, reverse: boolean,
 ): DirectionResult {
-  const steps = sizes.length;
-  const N = sizes[0]!;
-  const isLSTM = mode === 'LSTM';
   const isGRU = mode === 'GRU';
   // input projection for every step at once; GRU keeps b_hh inside the recurrence (r * (W_hn h + b_hn))
   const inBias = isGRU ? w.biasIh : w.biasIh && w.biasHh ? add(w.biasIh, w.biasHh) : (w.biasIh ?? w.biasHh);
   const xProj = linearOp(input, w.weightIh, { bias: inBias ?? null });
+  // the LSTM's whole recurrence is one backend call; GRU and Elman steps are recorded one by one
+  if (mode === 'LSTM') return lstmLayer(xProj, w.weightHh, h0, c0!, sizes, reverse);
+  const steps = sizes.length;
+  const N = sizes[0]!;
   const pieces = rowBlocks(xProj, sizes);
   // row where each step starts in the packed sequence
   const starts: number[] = [];
@@ -206,53 +208,34 @@ function runDirection(
     rows += n;
   }
   const rec = new StepWeight(w.weightHh, isGRU ? (w.biasHh ?? null) : null, rows);
-  // every step writes into these (rows, ...) buffers: nothing to allocate per step, nothing to copy at the end
+  // GRU steps write into these (rows, ...) buffers: nothing to allocate per step, nothing to copy at the end
   const H = w.weightHh.shape[1]!;
   const dtype = input.dtype;
   const alloc = (n: number) => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n));
   const hBuf = new Tensor(alloc(rows * H), [rows, H]);
-  const buffers = mode === 'RNN_TANH' || mode === 'RNN_RELU' ? null : {
-    h: hBuf.data,
-    c: isLSTM ? alloc(rows * H) : undefined,
-    tc: isLSTM ? alloc(rows * H) : undefined,
-    act: alloc(rows * (isLSTM ? 4 : 3) * H),
-  };
+  const buffers = isGRU ? { h: hBuf.data, act: alloc(rows * 3 * H) } : null;
   const outs = new Array<Tensor>(steps);
   let h: Tensor | null = null;
-  let c: Tensor | null = null;
   const doneH: Tensor[] = [];
-  const doneC: Tensor[] = [];
   for (let s = 0; s < steps; s++) {
     const t = reverse ? steps - 1 - s : s;
     const n = sizes[t]!;
     if (h === null) {
       h = n === N ? h0 : h0.narrow(0, 0, n);
-      c = c0 === null ? null : n === N ? c0 : c0.narrow(0, 0, n);
     } else if (n < h.shape[0]!) {
       // forward: samples n.. have ended; their states are final
       const m = h.shape[0]!;
       doneH.push(h.narrow(0, n, m - n));
       h = h.narrow(0, 0, n);
-      if (c !== null) {
-        doneC.push(c.narrow(0, n, m - n));
-        c = c.narrow(0, 0, n);
-      }
     } else if (n > h.shape[0]!) {
       // reverse: samples start at their own last frame, from their initial state
       const m = h.shape[0]!;
       h = cat([h, h0.narrow(0, m, n - m)], 0);
-      if (c !== null) c = cat([c, c0!.narrow(0, m, n - m)], 0);
     }
     const xp = pieces[t]!;
     const row = starts[t]!;
-    const target: StepTarget | undefined = buffers === null ? undefined : {
-      ...buffers, row, gradSlice: (m: number) => (rec.wanted ? rec.gradSlice(row, m, dtype) : null),
-    };
-    if (isLSTM) {
-      // the input projection's block for this step is read by this step alone: accumulate into it
-      const gates = stepLinear(h, rec, row, xp, true);
-      [h, c] = lstmGates(gates, c!, target);
-    } else if (isGRU) {
+    if (isGRU) {
+      const target: StepTarget = { ...buffers!, row, gradSlice: (m: number) => (rec.wanted ? rec.gradSlice(row, m, dtype) : null) };
       const gh = stepLinear(h, rec, row, null);
       h = gruGates(xp, gh, h, target);
     } else {
@@ -266,9 +249,7 @@ function runDirection(
   if (!rec.wanted || !(h!.requiresGrad)) rec.releaseResident();
   // finished blocks come from higher rows first
   const hFinal = doneH.length === 0 ? h! : cat([h!, ...doneH.reverse()], 0);
-  const cFinal = c === null ? undefined : doneC.length === 0 ? c : cat([c, ...doneC.reverse()], 0);
-  // LSTM and GRU steps wrote their outputs into hBuf in order; RNN steps come from core ops
+  // GRU steps wrote their outputs into hBuf in order; Elman steps come from core ops
   const output = buffers !== null ? packSteps(outs, hBuf) : outs.length === 1 ? outs[0]! : cat(outs, 0);
-  return cFinal === undefined ? { output, h: hFinal } : { output, h: hFinal, c: cFinal };
+  return { output, h: hFinal };
 }
-

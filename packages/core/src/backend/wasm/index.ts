@@ -7,6 +7,7 @@ import type { TypedArray } from '../../dtype.js';
 import { stridesOf, type Shape } from '../../shape.js';
 import type { Backend, BinaryOp, ConvParams, Im2colParams, MatmulParams, ReduceOp, UnaryOp } from '../backend.js';
 import { convForwardComposed, convGemmSizes, convInputGradComposed, convWeightGradComposed, fillBias } from '../conv.js';
+import { lstmBackwardComposed, lstmForwardComposed, lstmStarts } from '../lstm.js';
 import { NeuroneError } from '../../errors.js';
 import { jsBackend as js } from '../js.js';
 import { Pool, type Task } from './pool.js';
@@ -545,6 +546,107 @@ export const wasmBackend: Backend = {
       r.take(pt, tc);
       r.take(ph, h);
     }, () => js.lstmCell(gates, cPrev, act, c, tc, h, hidden));
+  },
+
+  lstmForward(xProj, w, h0, c0, out, p) {
+    const saved = [out.act, out.tc, out.hPrev, out.cPrev];
+    if (![xProj, w, h0, c0, out.h, out.hN, out.cN].every(isF32) || !saved.every((x) => x === null || isF32(x))) {
+      return lstmForwardComposed(js, xProj, w, h0, c0, out, p);
+    }
+    // the whole recurrence in wasm memory: each step's GEMM adds into its block of the
+    // input projection, the cell reads it there; the state rows are copied, never taken out
+    guarded(() => {
+      const { hidden: H, sizes, reverse } = p;
+      const { starts, rows } = lstmStarts(sizes);
+      const N = sizes[0]!;
+      const keep = out.act !== null;
+      const r = rt();
+      r.reset();
+      const px = r.put(xProj);
+      const pw = r.put(w);
+      const phs = r.put(h0);
+      const pcs = r.put(c0);
+      const ph = r.space(out.h);
+      // without a backward to feed, the activations overwrite the gates and tanh(c) is per-step scratch
+      const pa = keep ? r.space(xProj) : px;
+      const pt = keep ? r.alloc(rows * H * 4) : r.alloc(N * H * 4);
+      const php = keep ? r.alloc(rows * H * 4) : 0;
+      const pcp = keep ? r.alloc(rows * H * 4) : 0;
+      for (let s = 0; s < sizes.length; s++) {
+        const t = reverse ? sizes.length - 1 - s : s;
+        const n = sizes[t]!;
+        const row = starts[t]!;
+        if (keep) {
+          r.copy(php + row * H * 4, phs, n * H * 4);
+          r.copy(pcp + row * H * 4, pcs, n * H * 4);
+        }
+        const pg = px + row * 16 * H;
+        runTasks(gemmTasks(r, threadsFor(8 * n * H * H, GEMM_MIN_FLOPS), {
+          batch: 1, m: n, n: 4 * H, k: H, a: phs, lda: H, strideA: 0, transA: false, b: pw, ldb: H, strideB: 0, transB: true,
+          c: pg, ldc: 4 * H, strideC: 0, accumulate: true,
+        }));
+        // c replaces cPrev in the state rows
+        r.k.lstmCell(pg, pcs, pa + row * 16 * H, pcs, keep ? pt + row * H * 4 : pt, ph + row * H * 4, n, H);
+        r.copy(phs, ph + row * H * 4, n * H * 4);
+      }
+      r.take(ph, out.h);
+      r.take(phs, out.hN);
+      r.take(pcs, out.cN);
+      if (keep) {
+        r.take(pa, out.act!);
+        r.take(pt, out.tc!);
+        r.take(php, out.hPrev!);
+        r.take(pcp, out.cPrev!);
+      }
+    }, () => lstmForwardComposed(js, xProj, w, h0, c0, out, p));
+  },
+
+  lstmBackward(dh, dhN, dcN, w, saved, out, p) {
+    const ins = [dh, w, saved.act, saved.tc, saved.hPrev, saved.cPrev, out.dGates, out.dh0, out.dc0];
+    if (!ins.every(isF32) || ![dhN, dcN, out.dW].every((x) => x === null || isF32(x))) {
+      return lstmBackwardComposed(js, dh, dhN, dcN, w, saved, out, p);
+    }
+    guarded(() => {
+      const { hidden: H, sizes, reverse } = p;
+      const { starts, rows } = lstmStarts(sizes);
+      const N = sizes[0]!;
+      const r = rt();
+      r.reset();
+      const pdy = r.put(dh);
+      const pw = r.put(w);
+      const pa = r.put(saved.act);
+      const pt = r.put(saved.tc);
+      const pcp = r.put(saved.cPrev);
+      const pdhs = dhN ? r.put(dhN) : r.zeros(N * H * 4);
+      const pdcs = dcN ? r.put(dcN) : r.zeros(N * H * 4);
+      const pdg = r.space(out.dGates);
+      // the steps in the reverse of the forward pass's order
+      for (let s = sizes.length - 1; s >= 0; s--) {
+        const t = reverse ? sizes.length - 1 - s : s;
+        const n = sizes[t]!;
+        const row = starts[t]!;
+        const g = pdg + row * 16 * H;
+        r.k.lstmCellBackward(pa + row * 16 * H, pt + row * H * 4, pcp + row * H * 4, pdy + row * H * 4, pdhs, pdcs, g, n, H);
+        // dhPrev = dG W
+        runTasks(gemmTasks(r, threadsFor(8 * n * H * H, GEMM_MIN_FLOPS), {
+          batch: 1, m: n, n: H, k: 4 * H, a: g, lda: 4 * H, strideA: 0, transA: false, b: pw, ldb: H, strideB: 0, transB: false,
+          c: pdhs, ldc: H, strideC: 0, accumulate: false,
+        }));
+      }
+      if (out.dW) {
+        // dW = dG^T hPrev over every row at once
+        const php = r.put(saved.hPrev);
+        const pdw = r.space(out.dW);
+        runTasks(gemmTasks(r, threadsFor(8 * rows * H * H, GEMM_MIN_FLOPS), {
+          batch: 1, m: 4 * H, n: H, k: rows, a: pdg, lda: 4 * H, strideA: 0, transA: true, b: php, ldb: H, strideB: 0, transB: false,
+          c: pdw, ldc: H, strideC: 0, accumulate: false,
+        }));
+        r.take(pdw, out.dW);
+      }
+      r.take(pdg, out.dGates);
+      r.take(pdhs, out.dh0);
+      r.take(pdcs, out.dc0);
+    }, () => lstmBackwardComposed(js, dh, dhN, dcN, w, saved, out, p));
   },
 
   gruCell(gi, gh, hPrev, act, h, hidden) {

@@ -27,6 +27,7 @@ export interface Kernels {
   col2im(col: number, out: number, g: number, n0: number, n1: number): void;
   maxPoolIndices(x: number, out: number, g: number, p0: number, p1: number): void;
   lstmCell(gates: number, cPrev: number, act: number, c: number, tc: number, h: number, rows: number, hidden: number): void;
+  lstmCellBackward(act: number, tc: number, cPrev: number, dy: number, dhIn: number, dcIn: number, dG: number, rows: number, hidden: number): void;
   gruCell(gi: number, gh: number, hPrev: number, act: number, h: number, rows: number, hidden: number): void;
   reluGrad(x: number, g: number, out: number, n: number, slope: number): void;
 }
@@ -239,6 +240,18 @@ export class Runtime {
     if (out instanceof Uint8Array) out.set(this.u8.subarray(p, p + out.length));
     else if (out instanceof Int32Array) out.set(this.i32.subarray(p >> 2, (p >> 2) + out.length));
     else (out as Float32Array).set(this.f32.subarray(p >> 2, (p >> 2) + out.length));
+  }
+
+  /** Fresh scratch of `bytes` (a multiple of 4) filled with zeros. */
+  zeros(bytes: number): number {
+    const p = this.alloc(bytes);
+    this.f32.fill(0, p >> 2, (p + bytes) >> 2);
+    return p;
+  }
+
+  /** Copies `bytes` (a multiple of 4) from offset src to offset dst inside wasm memory. */
+  copy(dst: number, src: number, bytes: number): void {
+    this.f32.copyWithin(dst >> 2, src >> 2, (src + bytes) >> 2);
   }
 
   /** Writes i32s into fresh scratch. */
