@@ -10,7 +10,7 @@ export { Generator, manualSeed, defaultGenerator } from './random.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, record, type BackwardOptions } from './autograd.js';
 export {
   type Backend, type BinaryOp, type UnaryOp, type ReduceOp, type MatmulParams, type Im2colParams, type ConvParams, type Resident,
-  type LstmParams, type LstmForwardOut, type LstmBackwardOut, type LstmSaved,
+  type LstmParams, type LstmWeights, type LstmForwardOut, type LstmGrads, type LstmSaved,
   getBackend, setBackend, registerBackend, listBackends, jsBackend, wasmBackend, setNumThreads, getNumThreads, wasmInfo,
 } from './backend/index.js';
 export * from './creation.js';

@@ -55,19 +55,32 @@ export interface Resident {
 }
 
 /**
- * An LSTM layer's recurrence over a packed sequence (lstmForward,
+ * An LSTM layer in one direction over a packed sequence (lstmForward,
  * lstmBackward): step t holds the sizes[t] samples still running (sizes do
  * not increase), its rows start at sizes[0] + ... + sizes[t-1]; a sample reads
  * the state its previous step left, or its initial state on its first step.
  */
 export interface LstmParams {
+  /** Features of each input row (I). */
+  input: number;
   hidden: number;
   sizes: readonly number[];
   /** Run the steps from last to first (a bidirectional layer's reverse direction). */
   reverse: boolean;
 }
 
-/** What lstmForward writes. rows = sum(sizes), N = sizes[0], H = hidden. */
+/** The operands of lstmForward and lstmBackward. rows = sum(sizes), N = sizes[0], H = hidden, I = input. */
+export interface LstmWeights {
+  /** (rows, I) the packed input. */
+  x: TypedArray;
+  /** (4H, I) and (4H, H), gates in PyTorch's order i, f, g, o. */
+  wIh: TypedArray;
+  wHh: TypedArray;
+  /** (4H) added to every step's gates (b_ih + b_hh), or null. */
+  bias: TypedArray | null;
+}
+
+/** What lstmForward writes. */
 export interface LstmForwardOut {
   /** (rows, H) every step's output h. */
   h: TypedArray;
@@ -89,15 +102,16 @@ export interface LstmSaved {
   cPrev: TypedArray;
 }
 
-/** What lstmBackward writes: the gradients of lstmForward's inputs. */
-export interface LstmBackwardOut {
-  /** (rows, 4H) the gradient of the gate pre-activations, which is xProj's. */
-  dGates: TypedArray;
+/** The gradients lstmBackward writes (overwriting), each null when not wanted. */
+export interface LstmGrads {
+  /** (rows, I), (4H, I), (4H, H), (4H). */
+  x: TypedArray | null;
+  wIh: TypedArray | null;
+  wHh: TypedArray | null;
+  bias: TypedArray | null;
   /** (N, H). */
-  dh0: TypedArray;
-  dc0: TypedArray;
-  /** (4H, H) the recurrent weight's gradient (overwritten), or null when not wanted. */
-  dW: TypedArray | null;
+  h0: TypedArray | null;
+  c0: TypedArray | null;
 }
 
 /**
@@ -230,19 +244,16 @@ export interface Backend {
    */
   lstmCell(gates: TypedArray, cPrev: TypedArray, act: TypedArray, c: TypedArray, tc: TypedArray, h: TypedArray, hidden: number): void;
   /**
-   * A whole LSTM layer in one direction (the recurrence of torch.nn.LSTM):
-   * for each step, gates = xProj[rows of t] + hPrev W^T, then lstmCell.
-   * xProj (rows, 4H) is the input projection with both biases; w (4H, H) the
-   * recurrent weight; h0, c0 (N, H) the initial states.
+   * A whole LSTM layer in one direction (torch.nn.LSTM's recurrence): for
+   * each step, gates = x W_ih^T + bias + hPrev W_hh^T, then lstmCell.
+   * h0, c0 (N, H) are the initial states.
    */
-  lstmForward(xProj: TypedArray, w: TypedArray, h0: TypedArray, c0: TypedArray, out: LstmForwardOut, p: LstmParams): void;
+  lstmForward(w: LstmWeights, h0: TypedArray, c0: TypedArray, out: LstmForwardOut, p: LstmParams): void;
   /**
    * Backpropagation through lstmForward: dh (rows, H) is the gradient of the
    * outputs, dhN and dcN (N, H) of the final states (null for zero).
    */
-  lstmBackward(
-    dh: TypedArray, dhN: TypedArray | null, dcN: TypedArray | null, w: TypedArray, saved: LstmSaved, out: LstmBackwardOut, p: LstmParams,
-  ): void;
+  lstmBackward(dh: TypedArray, dhN: TypedArray | null, dcN: TypedArray | null, w: LstmWeights, saved: LstmSaved, grads: LstmGrads, p: LstmParams): void;
   /**
    * One GRU step's gate activations (PyTorch's: the reset gate applied after
    * the hidden matmul): r = σ(gi_r + gh_r), z = σ(gi_z + gh_z),

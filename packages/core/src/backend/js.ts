@@ -418,12 +418,12 @@ export const jsBackend: Backend = {
     }
   },
 
-  lstmForward(xProj, w, h0, c0, out, p) {
-    lstmForwardComposed(jsBackend, xProj, w, h0, c0, out, p);
+  lstmForward(w, h0, c0, out, p) {
+    lstmForwardComposed(jsBackend, w, h0, c0, out, p);
   },
 
-  lstmBackward(dh, dhN, dcN, w, saved, out, p) {
-    lstmBackwardComposed(jsBackend, dh, dhN, dcN, w, saved, out, p);
+  lstmBackward(dh, dhN, dcN, w, saved, grads, p) {
+    lstmBackwardComposed(jsBackend, dh, dhN, dcN, w, saved, grads, p);
   },
 
   gruCell(gi, gh, hPrev, act, h, hidden) {

@@ -1,11 +1,11 @@
-// An LSTM layer's recurrence (Backend.lstmForward / lstmBackward) composed
-// from a backend's GEMM and lstmCell kernels, one time step at a time. The
-// reference backend uses it as it is; a fast backend may keep the whole
-// recurrence in its own memory and fall back to this for what it does not cover.
+// An LSTM layer (Backend.lstmForward / lstmBackward) composed from a
+// backend's GEMM and lstmCell kernels, one time step at a time. The reference
+// backend uses it as it is; a fast backend may keep the whole layer in its
+// own memory and fall back to this for what it does not cover.
 import type { TypedArray } from '../dtype.js';
-import type { Backend, LstmBackwardOut, LstmForwardOut, LstmParams, LstmSaved } from './backend.js';
+import type { Backend, LstmForwardOut, LstmGrads, LstmParams, LstmSaved, LstmWeights } from './backend.js';
 
-type Kernels = Pick<Backend, 'alloc' | 'matmul' | 'lstmCell'>;
+type Kernels = Pick<Backend, 'alloc' | 'matmul' | 'lstmCell' | 'reduce'>;
 
 /** Where each step's rows start in the packed sequence, and the total. */
 export function lstmStarts(sizes: readonly number[]): { starts: number[]; rows: number } {
@@ -22,19 +22,28 @@ function floatLike(x: TypedArray, be: Kernels, n: number): TypedArray {
   return be.alloc(x instanceof Float64Array ? 'float64' : 'float32', n);
 }
 
+/** The input projection of every row at once: (rows, 4H) = x W_ih^T + bias. */
+function inputProjection(be: Kernels, w: LstmWeights, rows: number, p: LstmParams): TypedArray {
+  const G = 4 * p.hidden;
+  const xProj = floatLike(w.x, be, rows * G);
+  if (w.bias) for (let r = 0; r < rows; r++) xProj.set(w.bias, r * G);
+  be.matmul(w.x, w.wIh, xProj, { batch: 1, m: rows, n: G, k: p.input, transA: false, transB: true, strideA: 0, strideB: 0, accumulate: w.bias !== null });
+  return xProj;
+}
+
 /** Backend.lstmForward from per-step GEMMs and lstmCell calls. */
-export function lstmForwardComposed(be: Kernels, xProj: TypedArray, w: TypedArray, h0: TypedArray, c0: TypedArray, out: LstmForwardOut, p: LstmParams): void {
+export function lstmForwardComposed(be: Kernels, w: LstmWeights, h0: TypedArray, c0: TypedArray, out: LstmForwardOut, p: LstmParams): void {
   const { hidden: H, sizes, reverse } = p;
   const T = sizes.length;
   const N = sizes[0]!;
-  const { starts } = lstmStarts(sizes);
+  const { starts, rows } = lstmStarts(sizes);
+  const xProj = inputProjection(be, w, rows, p);
   // the running states: rows 0..n-1 are the samples of the current step, the rows past them
   // keep the final states of samples that have ended (forward) or the initial states of those yet to start (reverse)
   const hs = h0.slice(0, N * H);
   const cs = c0.slice(0, N * H);
-  const gates = floatLike(xProj, be, N * 4 * H);
-  const act = out.act ?? floatLike(xProj, be, N * 4 * H);
-  const tc = out.tc ?? floatLike(xProj, be, N * H);
+  const act = out.act ?? floatLike(w.x, be, N * 4 * H);
+  const tc = out.tc ?? floatLike(w.x, be, N * H);
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const n = sizes[t]!;
@@ -43,9 +52,9 @@ export function lstmForwardComposed(be: Kernels, xProj: TypedArray, w: TypedArra
     const cp = cs.subarray(0, n * H);
     out.hPrev?.set(hp, row * H);
     out.cPrev?.set(cp, row * H);
-    const g = gates.subarray(0, n * 4 * H);
-    g.set(xProj.subarray(row * 4 * H, (row + n) * 4 * H));
-    be.matmul(hp, w, g, { batch: 1, m: n, n: 4 * H, k: H, transA: false, transB: true, strideA: 0, strideB: 0, accumulate: true });
+    // this step's block of the projection becomes its gates
+    const g = xProj.subarray(row * 4 * H, (row + n) * 4 * H);
+    be.matmul(hp, w.wHh, g, { batch: 1, m: n, n: 4 * H, k: H, transA: false, transB: true, strideA: 0, strideB: 0, accumulate: true });
     const h = out.h.subarray(row * H, (row + n) * H);
     const a = out.act ? act.subarray(row * 4 * H, (row + n) * 4 * H) : act.subarray(0, n * 4 * H);
     const tt = out.tc ? tc.subarray(row * H, (row + n) * H) : tc.subarray(0, n * H);
@@ -59,9 +68,9 @@ export function lstmForwardComposed(be: Kernels, xProj: TypedArray, w: TypedArra
 
 /** Backend.lstmBackward from per-step GEMMs and the cell's backward in plain loops. */
 export function lstmBackwardComposed(
-  be: Kernels, dh: TypedArray, dhN: TypedArray | null, dcN: TypedArray | null, w: TypedArray, saved: LstmSaved, out: LstmBackwardOut, p: LstmParams,
+  be: Kernels, dh: TypedArray, dhN: TypedArray | null, dcN: TypedArray | null, w: LstmWeights, saved: LstmSaved, grads: LstmGrads, p: LstmParams,
 ): void {
-  const { hidden: H, sizes, reverse } = p;
+  const { hidden: H, input: I, sizes, reverse } = p;
   const T = sizes.length;
   const N = sizes[0]!;
   const { starts, rows } = lstmStarts(sizes);
@@ -71,7 +80,8 @@ export function lstmBackwardComposed(
   if (dhN) dhs.set(dhN.subarray(0, N * H));
   if (dcN) dcs.set(dcN.subarray(0, N * H));
   const { act, tc, cPrev } = saved;
-  const dG = out.dGates;
+  // the gradient of the gate pre-activations, every row
+  const dG = floatLike(dh, be, rows * 4 * H);
   // the steps in the reverse of the forward pass's order
   for (let s = T - 1; s >= 0; s--) {
     const t = reverse ? T - 1 - s : s;
@@ -96,13 +106,17 @@ export function lstmBackwardComposed(
         dcs[lr + j] = dc * f;
       }
     }
-    // dhPrev = dG W
-    be.matmul(dG.subarray(row * 4 * H, (row + n) * 4 * H), w, dhs.subarray(0, n * H), {
+    // dhPrev = dG W_hh
+    be.matmul(dG.subarray(row * 4 * H, (row + n) * 4 * H), w.wHh, dhs.subarray(0, n * H), {
       batch: 1, m: n, n: H, k: 4 * H, transA: false, transB: false, strideA: 0, strideB: 0, accumulate: false,
     });
   }
-  out.dh0.set(dhs);
-  out.dc0.set(dcs);
-  // dW = dG^T hPrev over every row at once
-  if (out.dW) be.matmul(dG, saved.hPrev, out.dW, { batch: 1, m: 4 * H, n: H, k: rows, transA: true, transB: false, strideA: 0, strideB: 0, accumulate: false });
+  grads.h0?.set(dhs);
+  grads.c0?.set(dcs);
+  // the weights' gradients over every row at once: dW_hh = dG^T hPrev, dW_ih = dG^T x, dbias = Σ rows of dG; dx = dG W_ih
+  const G = 4 * H;
+  if (grads.wHh) be.matmul(dG, saved.hPrev, grads.wHh, { batch: 1, m: G, n: H, k: rows, transA: true, transB: false, strideA: 0, strideB: 0, accumulate: false });
+  if (grads.wIh) be.matmul(dG, w.x, grads.wIh, { batch: 1, m: G, n: I, k: rows, transA: true, transB: false, strideA: 0, strideB: 0, accumulate: false });
+  if (grads.bias) be.reduce('sum', dG, 1, rows, G, grads.bias);
+  if (grads.x) be.matmul(dG, w.wIh, grads.x, { batch: 1, m: rows, n: I, k: G, transA: false, transB: false, strideA: 0, strideB: 0, accumulate: false });
 }

@@ -2,7 +2,7 @@
 // forward against one sample at a time in double precision, the backward
 // against finite differences, and every backend against the reference.
 import { describe, expect, it } from 'vitest';
-import { Generator, getBackend, jsBackend, listBackends, setBackend, type Backend, type LstmParams } from '../../src/index.js';
+import { Generator, getBackend, jsBackend, listBackends, setBackend, type Backend, type LstmParams, type LstmWeights } from '../../src/index.js';
 
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -13,9 +13,12 @@ function packed(lengths: number[]): number[] {
 }
 
 interface Case {
+  I: number;
   H: number;
   lengths: number[];
   reverse: boolean;
+  /** No bias (null) instead of a random one. */
+  noBias?: boolean;
 }
 
 function inputs(c: Case, make: (n: number) => Float32Array | Float64Array, seed: number) {
@@ -28,8 +31,10 @@ function inputs(c: Case, make: (n: number) => Float32Array | Float64Array, seed:
   const sizes = packed(c.lengths);
   const rows = sizes.reduce((a, b) => a + b, 0);
   const N = sizes[0]!;
-  const H = c.H;
-  return { sizes, rows, N, xProj: fill(rows * 4 * H, 1), w: fill(4 * H * H, 0.5), h0: fill(N * H, 0.5), c0: fill(N * H, 0.5) };
+  const { H, I } = c;
+  return {
+    sizes, rows, N, x: fill(rows * I, 1), wIh: fill(4 * H * I, 0.5), wHh: fill(4 * H * H, 0.5), bias: fill(4 * H, 0.5), h0: fill(N * H, 0.5), c0: fill(N * H, 0.5),
+  };
 }
 
 /** Sample b alone, step by step, in doubles: its outputs in packed order and its final h and c. */
@@ -49,8 +54,10 @@ function naive(c: Case, x: ReturnType<typeof inputs>) {
       const t = c.reverse ? L - 1 - s : s;
       const row = starts[t]! + b;
       const g = (k: number, j: number) => {
-        let v = x.xProj[row * 4 * H + k * H + j]!;
-        for (let i = 0; i < H; i++) v += h[i]! * x.w[(k * H + j) * H + i]!;
+        const gate = k * H + j;
+        let v = c.noBias ? 0 : x.bias[gate]!;
+        for (let i = 0; i < c.I; i++) v += x.x[row * c.I + i]! * x.wIh[gate * c.I + i]!;
+        for (let i = 0; i < H; i++) v += h[i]! * x.wHh[gate * H + i]!;
         return v;
       };
       const nh: number[] = [];
@@ -70,26 +77,32 @@ function naive(c: Case, x: ReturnType<typeof inputs>) {
   return { out, hN, cN };
 }
 
+function weights(c: Case, x: ReturnType<typeof inputs>): LstmWeights {
+  return { x: x.x, wIh: x.wIh, wHh: x.wHh, bias: c.noBias ? null : x.bias };
+}
+
 function forward(be: Backend, c: Case, x: ReturnType<typeof inputs>, keep: boolean) {
-  const F = x.xProj instanceof Float64Array ? Float64Array : Float32Array;
+  const F = x.x instanceof Float64Array ? Float64Array : Float32Array;
   const { rows, N } = x;
   const H = c.H;
   const out = {
     h: new F(rows * H), hN: new F(N * H), cN: new F(N * H),
     act: keep ? new F(rows * 4 * H) : null, tc: keep ? new F(rows * H) : null, hPrev: keep ? new F(rows * H) : null, cPrev: keep ? new F(rows * H) : null,
   };
-  const p: LstmParams = { hidden: H, sizes: x.sizes, reverse: c.reverse };
-  be.lstmForward(x.xProj, x.w, x.h0, x.c0, out, p);
+  const p: LstmParams = { input: c.I, hidden: H, sizes: x.sizes, reverse: c.reverse };
+  be.lstmForward(weights(c, x), x.h0, x.c0, out, p);
   return { out, p };
 }
 
 /** Gradients of sum(out * u) + sum(hN * v) + sum(cN * z) for fixed random u, v, z. */
 function backward(be: Backend, c: Case, x: ReturnType<typeof inputs>, seeds: { u: Float32Array | Float64Array; v: Float32Array | Float64Array; z: Float32Array | Float64Array }) {
-  const F = x.xProj instanceof Float64Array ? Float64Array : Float32Array;
+  const F = x.x instanceof Float64Array ? Float64Array : Float32Array;
   const { out, p } = forward(be, c, x, true);
-  const H = c.H;
-  const grads = { dGates: new F(x.rows * 4 * H), dh0: new F(x.N * H), dc0: new F(x.N * H), dW: new F(4 * H * H) };
-  be.lstmBackward(seeds.u, seeds.v, seeds.z, x.w, { act: out.act!, tc: out.tc!, hPrev: out.hPrev!, cPrev: out.cPrev! }, grads, p);
+  const { H, I } = c;
+  const grads = {
+    x: new F(x.rows * I), wIh: new F(4 * H * I), wHh: new F(4 * H * H), bias: c.noBias ? null : new F(4 * H), h0: new F(x.N * H), c0: new F(x.N * H),
+  };
+  be.lstmBackward(seeds.u, seeds.v, seeds.z, weights(c, x), { act: out.act!, tc: out.tc!, hPrev: out.hPrev!, cPrev: out.cPrev! }, grads, p);
   return grads;
 }
 
@@ -100,10 +113,10 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 const CASES: Case[] = [
-  { H: 3, lengths: [4, 4, 4], reverse: false },
-  { H: 5, lengths: [5, 3, 3, 1], reverse: false },
-  { H: 5, lengths: [5, 3, 3, 1], reverse: true },
-  { H: 8, lengths: [6, 2], reverse: true },
+  { I: 2, H: 3, lengths: [4, 4, 4], reverse: false },
+  { I: 4, H: 5, lengths: [5, 3, 3, 1], reverse: false },
+  { I: 3, H: 5, lengths: [5, 3, 3, 1], reverse: true },
+  { I: 1, H: 8, lengths: [6, 2], reverse: true, noBias: true },
 ];
 
 describe('lstmForward / lstmBackward reference (js backend, float64)', () => {
@@ -133,7 +146,9 @@ describe('lstmForward / lstmBackward reference (js backend, float64)', () => {
         return s;
       };
       const eps = 1e-6;
-      for (const [arr, grad] of [[x.xProj, g.dGates], [x.w, g.dW], [x.h0, g.dh0], [x.c0, g.dc0]] as const) {
+      for (const k of ['x', 'wIh', 'wHh', 'bias', 'h0', 'c0'] as const) {
+        const [arr, grad] = [x[k], g[k]];
+        if (grad === null) continue;
         for (let i = 0; i < arr.length; i += Math.max(1, Math.floor(arr.length / 23))) {
           const v = arr[i]!;
           arr[i] = v + eps;
@@ -150,7 +165,7 @@ describe('lstmForward / lstmBackward reference (js backend, float64)', () => {
 
 describe.each(listBackends())('lstmForward / lstmBackward on the %s backend agree with the reference', (name) => {
   // a hidden size with a tail past the last multiple of 4, and the char-RNN's shape (GEMMs big enough for threads)
-  for (const c of [...CASES, { H: 7, lengths: [9, 9, 6, 2, 2], reverse: false }, { H: 64, lengths: Array(32).fill(20), reverse: true }]) {
+  for (const c of [...CASES, { I: 5, H: 7, lengths: [9, 9, 6, 2, 2], reverse: false, noBias: true }, { I: 16, H: 64, lengths: Array(32).fill(20), reverse: true }]) {
     it(`H=${c.H}, lengths ${c.lengths.length > 8 ? `${c.lengths.length}x${c.lengths[0]}` : c.lengths.join(',')}${c.reverse ? ', reverse' : ''}`, () => {
       const prev = getBackend().name;
       setBackend(name);
@@ -168,10 +183,11 @@ describe.each(listBackends())('lstmForward / lstmBackward on the %s backend agre
         for (const k of ['h', 'hN', 'cN'] as const) expect(maxDiff(lean[k], ref[k])).toBeLessThan(1e-5);
         const gb = backward(be, c, x, seeds);
         const gr = backward(jsBackend, c, x, seeds);
-        for (const k of ['dGates', 'dh0', 'dc0', 'dW'] as const) {
+        for (const k of ['x', 'wIh', 'wHh', 'bias', 'h0', 'c0'] as const) {
+          if (gr[k] === null) continue;
           let scale = 1;
-          for (const v of gr[k]) scale = Math.max(scale, Math.abs(v));
-          expect(maxDiff(gb[k], gr[k]) / scale).toBeLessThan(2e-5);
+          for (const v of gr[k]!) scale = Math.max(scale, Math.abs(v));
+          expect(maxDiff(gb[k]!, gr[k]!) / scale).toBeLessThan(2e-5);
         }
       } finally {
         setBackend(prev);

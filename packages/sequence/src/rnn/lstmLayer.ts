@@ -14,44 +14,46 @@ export interface LstmLayerResult {
 }
 
 /**
- * The recurrence of an LSTM layer over a packed sequence whose step t holds
- * sizes[t] samples (non-increasing), from its input projection
- * xProj = x W_ih^T + b_ih + b_hh.
+ * An LSTM layer in one direction over a packed sequence whose step t holds
+ * sizes[t] samples (non-increasing): gates = x W_ih^T + bias + hPrev W_hh^T
+ * at every step, bias being b_ih + b_hh.
  *
- * Shape: xProj (rows, 4H), weightHh (4H, H), h0 and c0 (N, H) with N = sizes[0]
- *   -> output (rows, H), h and c (N, H)
+ * Shape: x (rows, I), weightIh (4H, I), weightHh (4H, H), bias (4H) or null,
+ *   h0 and c0 (N, H) with N = sizes[0] -> output (rows, H), h and c (N, H)
  */
 export function lstmLayer(
-  xProj: Tensor, weightHh: Tensor, h0: Tensor, c0: Tensor, sizes: readonly number[], reverse: boolean,
+  x: Tensor, weightIh: Tensor, weightHh: Tensor, bias: Tensor | null, h0: Tensor, c0: Tensor, sizes: readonly number[], reverse: boolean,
 ): LstmLayerResult {
   const H = weightHh.shape[1]!;
-  const rows = xProj.shape[0]!;
+  const I = weightIh.shape[1]!;
+  const rows = x.shape[0]!;
   const N = sizes[0]!;
-  const dtype = xProj.dtype;
-  const p: LstmParams = { hidden: H, sizes, reverse };
-  const inputs = [xProj, weightHh, h0, c0];
+  const dtype = x.dtype;
+  const p: LstmParams = { input: I, hidden: H, sizes, reverse };
+  const inputs = bias === null ? [x, weightIh, weightHh, h0, c0] : [x, weightIh, weightHh, h0, c0, bias];
   const keep = isGradEnabled() && inputs.some((t) => t.requiresGrad);
   const alloc = (n: number) => zerosOf([n], dtype).data;
+  const w = { x: x.data, wIh: weightIh.data, wHh: weightHh.data, bias: bias?.data ?? null };
   // [outputs; final h; final c] in one tensor, split below without copying
   const y = zerosOf([rows + 2 * N, H], dtype);
   const saved = keep ? { act: alloc(rows * 4 * H), tc: alloc(rows * H), hPrev: alloc(rows * H), cPrev: alloc(rows * H) } : null;
-  getBackend().lstmForward(xProj.data, weightHh.data, h0.data, c0.data, {
+  getBackend().lstmForward(w, h0.data, c0.data, {
     h: y.data.subarray(0, rows * H),
     hN: y.data.subarray(rows * H, (rows + N) * H),
     cN: y.data.subarray((rows + N) * H),
     act: saved?.act ?? null, tc: saved?.tc ?? null, hPrev: saved?.hPrev ?? null, cPrev: saved?.cPrev ?? null,
   }, p);
   const out = recordOp('lstm', y, inputs, (g) => {
-    const dGates = zerosOf([rows, 4 * H], dtype);
-    const dh0 = zerosOf([N, H], dtype);
-    const dc0 = zerosOf([N, H], dtype);
-    const dW = weightHh.requiresGrad ? zerosOf([4 * H, H], dtype) : null;
+    const grad = (t: Tensor) => (t.requiresGrad ? zerosOf(t.shape, dtype) : null);
+    const grads = [grad(x), grad(weightIh), grad(weightHh), grad(h0), grad(c0), bias === null ? null : grad(bias)];
+    const [dx, dWih, dWhh, dh0, dc0, db] = grads;
     const gd = g.data;
     getBackend().lstmBackward(
-      gd.subarray(0, rows * H), gd.subarray(rows * H, (rows + N) * H), gd.subarray((rows + N) * H), weightHh.data, saved!,
-      { dGates: dGates.data, dh0: dh0.data, dc0: dc0.data, dW: dW?.data ?? null }, p,
+      gd.subarray(0, rows * H), gd.subarray(rows * H, (rows + N) * H), gd.subarray((rows + N) * H), w, saved!,
+      { x: dx?.data ?? null, wIh: dWih?.data ?? null, wHh: dWhh?.data ?? null, bias: db?.data ?? null, h0: dh0?.data ?? null, c0: dc0?.data ?? null },
+      p,
     );
-    return [dGates, dW, dh0, dc0];
+    return grads;
   });
   const [output, h, c] = rowBlocks(out, [rows, N, N]) as [Tensor, Tensor, Tensor];
   return { output, h, c };

@@ -192,11 +192,12 @@ function runDirection(
   mode: RNNMode, input: Tensor, sizes: readonly number[], w: CellWeights, h0: Tensor, c0: Tensor | null, reverse: boolean,
 ): DirectionResult {
   const isGRU = mode === 'GRU';
-  // input projection for every step at once; GRU keeps b_hh inside the recurrence (r * (W_hn h + b_hn))
+  // GRU keeps b_hh inside the recurrence (r * (W_hn h + b_hn)); the others add it to b_ih
   const inBias = isGRU ? w.biasIh : w.biasIh && w.biasHh ? add(w.biasIh, w.biasHh) : (w.biasIh ?? w.biasHh);
+  // the LSTM's whole layer is one backend call; GRU and Elman steps are recorded one by one
+  if (mode === 'LSTM') return lstmLayer(input, w.weightIh, w.weightHh, inBias ?? null, h0, c0!, sizes, reverse);
+  // input projection for every step at once
   const xProj = linearOp(input, w.weightIh, { bias: inBias ?? null });
-  // the LSTM's whole recurrence is one backend call; GRU and Elman steps are recorded one by one
-  if (mode === 'LSTM') return lstmLayer(xProj, w.weightHh, h0, c0!, sizes, reverse);
   const steps = sizes.length;
   const N = sizes[0]!;
   const pieces = rowBlocks(xProj, sizes);

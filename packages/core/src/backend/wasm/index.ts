@@ -548,28 +548,40 @@ export const wasmBackend: Backend = {
     }, () => js.lstmCell(gates, cPrev, act, c, tc, h, hidden));
   },
 
-  lstmForward(xProj, w, h0, c0, out, p) {
-    const saved = [out.act, out.tc, out.hPrev, out.cPrev];
-    if (![xProj, w, h0, c0, out.h, out.hN, out.cN].every(isF32) || !saved.every((x) => x === null || isF32(x))) {
-      return lstmForwardComposed(js, xProj, w, h0, c0, out, p);
+  lstmForward(w, h0, c0, out, p) {
+    const saved = [out.act, out.tc, out.hPrev, out.cPrev, w.bias];
+    if (![w.x, w.wIh, w.wHh, h0, c0, out.h, out.hN, out.cN].every(isF32) || !saved.every((x) => x === null || isF32(x))) {
+      return lstmForwardComposed(js, w, h0, c0, out, p);
     }
-    // the whole recurrence in wasm memory: each step's GEMM adds into its block of the
-    // input projection, the cell reads it there; the state rows are copied, never taken out
+    // the whole layer in wasm memory: the input projection of every row, then per step a GEMM
+    // adding into its block and the cell reading it there; the states are copied, never taken out
     guarded(() => {
-      const { hidden: H, sizes, reverse } = p;
+      const { hidden: H, input: I, sizes, reverse } = p;
+      const G = 4 * H;
       const { starts, rows } = lstmStarts(sizes);
       const N = sizes[0]!;
       const keep = out.act !== null;
       const r = rt();
       r.reset();
-      const px = r.put(xProj);
-      const pw = r.put(w);
+      const px = r.alloc(rows * G * 4);
+      if (w.bias) {
+        // the bias in the first row, then doubled into the rest
+        r.f32.set(w.bias, px >> 2);
+        for (let done = 1; done < rows; done *= 2) r.copy(px + done * G * 4, px, Math.min(done, rows - done) * G * 4);
+      }
+      const pin = r.put(w.x);
+      const pwi = r.put(w.wIh);
+      runTasks(gemmTasks(r, threadsFor(2 * rows * G * I, GEMM_MIN_FLOPS), {
+        batch: 1, m: rows, n: G, k: I, a: pin, lda: I, strideA: 0, transA: false, b: pwi, ldb: I, strideB: 0, transB: true,
+        c: px, ldc: G, strideC: 0, accumulate: w.bias !== null,
+      }));
+      const pw = r.put(w.wHh);
       const phs = r.put(h0);
       const pcs = r.put(c0);
       const ph = r.space(out.h);
       // without a backward to feed, the activations overwrite the gates and tanh(c) is per-step scratch
-      const pa = keep ? r.space(xProj) : px;
-      const pt = keep ? r.alloc(rows * H * 4) : r.alloc(N * H * 4);
+      const pa = keep ? r.alloc(rows * G * 4) : px;
+      const pt = r.alloc((keep ? rows : N) * H * 4);
       const php = keep ? r.alloc(rows * H * 4) : 0;
       const pcp = keep ? r.alloc(rows * H * 4) : 0;
       for (let s = 0; s < sizes.length; s++) {
@@ -580,13 +592,13 @@ export const wasmBackend: Backend = {
           r.copy(php + row * H * 4, phs, n * H * 4);
           r.copy(pcp + row * H * 4, pcs, n * H * 4);
         }
-        const pg = px + row * 16 * H;
-        runTasks(gemmTasks(r, threadsFor(8 * n * H * H, GEMM_MIN_FLOPS), {
-          batch: 1, m: n, n: 4 * H, k: H, a: phs, lda: H, strideA: 0, transA: false, b: pw, ldb: H, strideB: 0, transB: true,
-          c: pg, ldc: 4 * H, strideC: 0, accumulate: true,
+        const pg = px + row * G * 4;
+        runTasks(gemmTasks(r, threadsFor(2 * n * G * H, GEMM_MIN_FLOPS), {
+          batch: 1, m: n, n: G, k: H, a: phs, lda: H, strideA: 0, transA: false, b: pw, ldb: H, strideB: 0, transB: true,
+          c: pg, ldc: G, strideC: 0, accumulate: true,
         }));
         // c replaces cPrev in the state rows
-        r.k.lstmCell(pg, pcs, pa + row * 16 * H, pcs, keep ? pt + row * H * 4 : pt, ph + row * H * 4, n, H);
+        r.k.lstmCell(pg, pcs, pa + row * G * 4, pcs, keep ? pt + row * H * 4 : pt, ph + row * H * 4, n, H);
         r.copy(phs, ph + row * H * 4, n * H * 4);
       }
       r.take(ph, out.h);
@@ -598,55 +610,69 @@ export const wasmBackend: Backend = {
         r.take(php, out.hPrev!);
         r.take(pcp, out.cPrev!);
       }
-    }, () => lstmForwardComposed(js, xProj, w, h0, c0, out, p));
+    }, () => lstmForwardComposed(js, w, h0, c0, out, p));
   },
 
-  lstmBackward(dh, dhN, dcN, w, saved, out, p) {
-    const ins = [dh, w, saved.act, saved.tc, saved.hPrev, saved.cPrev, out.dGates, out.dh0, out.dc0];
-    if (!ins.every(isF32) || ![dhN, dcN, out.dW].every((x) => x === null || isF32(x))) {
-      return lstmBackwardComposed(js, dh, dhN, dcN, w, saved, out, p);
-    }
+  lstmBackward(dh, dhN, dcN, w, saved, grads, p) {
+    const ins = [dh, w.x, w.wIh, w.wHh, saved.act, saved.tc, saved.hPrev, saved.cPrev];
+    const opt = [dhN, dcN, grads.x, grads.wIh, grads.wHh, grads.bias, grads.h0, grads.c0];
+    if (!ins.every(isF32) || !opt.every((x) => x === null || isF32(x))) return lstmBackwardComposed(js, dh, dhN, dcN, w, saved, grads, p);
     guarded(() => {
-      const { hidden: H, sizes, reverse } = p;
+      const { hidden: H, input: I, sizes, reverse } = p;
+      const G = 4 * H;
       const { starts, rows } = lstmStarts(sizes);
       const N = sizes[0]!;
       const r = rt();
       r.reset();
       const pdy = r.put(dh);
-      const pw = r.put(w);
+      const pw = r.put(w.wHh);
       const pa = r.put(saved.act);
       const pt = r.put(saved.tc);
       const pcp = r.put(saved.cPrev);
       const pdhs = dhN ? r.put(dhN) : r.zeros(N * H * 4);
       const pdcs = dcN ? r.put(dcN) : r.zeros(N * H * 4);
-      const pdg = r.space(out.dGates);
+      const pdg = r.alloc(rows * G * 4);
       // the steps in the reverse of the forward pass's order
       for (let s = sizes.length - 1; s >= 0; s--) {
         const t = reverse ? sizes.length - 1 - s : s;
         const n = sizes[t]!;
         const row = starts[t]!;
-        const g = pdg + row * 16 * H;
-        r.k.lstmCellBackward(pa + row * 16 * H, pt + row * H * 4, pcp + row * H * 4, pdy + row * H * 4, pdhs, pdcs, g, n, H);
-        // dhPrev = dG W
-        runTasks(gemmTasks(r, threadsFor(8 * n * H * H, GEMM_MIN_FLOPS), {
-          batch: 1, m: n, n: H, k: 4 * H, a: g, lda: 4 * H, strideA: 0, transA: false, b: pw, ldb: H, strideB: 0, transB: false,
+        const g = pdg + row * G * 4;
+        r.k.lstmCellBackward(pa + row * G * 4, pt + row * H * 4, pcp + row * H * 4, pdy + row * H * 4, pdhs, pdcs, g, n, H);
+        // dhPrev = dG W_hh
+        runTasks(gemmTasks(r, threadsFor(2 * n * G * H, GEMM_MIN_FLOPS), {
+          batch: 1, m: n, n: H, k: G, a: g, lda: G, strideA: 0, transA: false, b: pw, ldb: H, strideB: 0, transB: false,
           c: pdhs, ldc: H, strideC: 0, accumulate: false,
         }));
       }
-      if (out.dW) {
-        // dW = dG^T hPrev over every row at once
-        const php = r.put(saved.hPrev);
-        const pdw = r.space(out.dW);
-        runTasks(gemmTasks(r, threadsFor(8 * rows * H * H, GEMM_MIN_FLOPS), {
-          batch: 1, m: 4 * H, n: H, k: rows, a: pdg, lda: 4 * H, strideA: 0, transA: true, b: php, ldb: H, strideB: 0, transB: false,
-          c: pdw, ldc: H, strideC: 0, accumulate: false,
+      if (grads.h0) r.take(pdhs, grads.h0);
+      if (grads.c0) r.take(pdcs, grads.c0);
+      // the weights' gradients over every row at once (dG stored (rows, 4H) is A transposed), and dx = dG W_ih
+      const dW = (b: number, n: number, out: Float32Array) => {
+        const pdw = r.space(out);
+        runTasks(gemmTasks(r, threadsFor(2 * rows * G * n, GEMM_MIN_FLOPS), {
+          batch: 1, m: G, n, k: rows, a: pdg, lda: G, strideA: 0, transA: true, b, ldb: n, strideB: 0, transB: false,
+          c: pdw, ldc: n, strideC: 0, accumulate: false,
         }));
-        r.take(pdw, out.dW);
+        r.take(pdw, out);
+      };
+      if (grads.wHh) dW(r.put(saved.hPrev), H, grads.wHh as Float32Array);
+      if (grads.wIh) dW(r.put(w.x), I, grads.wIh as Float32Array);
+      if (grads.bias) {
+        const pb = r.space(grads.bias);
+        r.k.reduce(REDUCE_CODES.sum, pdg, 1, rows, G, pb, r.alloc(G * 8));
+        r.take(pb, grads.bias);
       }
-      r.take(pdg, out.dGates);
-      r.take(pdhs, out.dh0);
-      r.take(pdcs, out.dc0);
-    }, () => lstmBackwardComposed(js, dh, dhN, dcN, w, saved, out, p));
+      if (grads.x) {
+        const pwi = r.put(w.wIh);
+        const pdx = r.space(grads.x);
+        runTasks(gemmTasks(r, threadsFor(2 * rows * G * I, GEMM_MIN_FLOPS), {
+          batch: 1, m: rows, n: I, k: G, a: pdg, lda: G, strideA: 0, transA: false, b: pwi, ldb: I, strideB: 0, transB: false,
+          c: pdx, ldc: I, strideC: 0, accumulate: false,
+        }));
+        r.take(pdx, grads.x);
+      }
+    }, () => lstmBackwardComposed(js, dh, dhN, dcN, w, saved, grads, p));
   },
 
   gruCell(gi, gh, hPrev, act, h, hidden) {
