@@ -7,8 +7,12 @@ export interface GradNode {
   /** The op's name, for error messages and debugging. */
   readonly op: string;
   readonly inputs: readonly Tensor[];
-  /** Given d(loss)/d(output), returns d(loss)/d(input) for each input (null where none flows). */
-  backward: ((grad: Tensor) => ReadonlyArray<Tensor | null | undefined>) | null;
+  /**
+   * Given d(loss)/d(output), returns d(loss)/d(input) for each input (null where none flows).
+   * `retain` tells whether the graph is kept for another pass: when false, this is the
+   * last call and the op may free what it saved for it.
+   */
+  backward: ((grad: Tensor, retain: boolean) => ReadonlyArray<Tensor | null | undefined>) | null;
 }
 
 let gradEnabled = true;
@@ -58,7 +62,7 @@ export function record(
   op: string,
   out: Tensor,
   inputs: readonly Tensor[],
-  backward: (grad: Tensor) => ReadonlyArray<Tensor | null | undefined>,
+  backward: (grad: Tensor, retain: boolean) => ReadonlyArray<Tensor | null | undefined>,
 ): Tensor {
   if (!gradEnabled) return out;
   let any = false;
@@ -86,6 +90,8 @@ export function runBackward(root: Tensor, grad: Tensor, opts: BackwardOptions = 
   }
   const order = topoOrder(root);
   const grads = new Map<Tensor, Tensor>([[root, grad]]);
+  // like PyTorch, createGraph implies retainGraph unless told otherwise
+  const retain = opts.retainGraph ?? opts.createGraph ?? false;
   const prev = setGradEnabled(opts.createGraph ?? false);
   try {
     for (let i = order.length - 1; i >= 0; i--) {
@@ -105,9 +111,8 @@ export function runBackward(root: Tensor, grad: Tensor, opts: BackwardOptions = 
           `backward: trying to go through the graph of '${node.op}' a second time; its buffers were freed (pass { retainGraph: true } to the first backward)`,
         );
       }
-      const ins = node.backward(g);
-      // like PyTorch, createGraph implies retainGraph unless told otherwise
-      if (!(opts.retainGraph ?? opts.createGraph ?? false)) node.backward = null;
+      const ins = node.backward(g, retain);
+      if (!retain) node.backward = null;
       for (let j = 0; j < node.inputs.length; j++) {
         const x = node.inputs[j]!;
         const gx = ins[j];

@@ -87,19 +87,14 @@ export interface LstmForwardOut {
   /** (N, H) each sample's h and c after its last step. */
   hN: TypedArray;
   cN: TypedArray;
-  /** What lstmBackward reads, or all null when no backward follows: (rows, 4H) activated gates, (rows, H) tanh(c), and the h and c each step read. */
-  act: TypedArray | null;
-  tc: TypedArray | null;
-  hPrev: TypedArray | null;
-  cPrev: TypedArray | null;
 }
 
-/** What lstmBackward reads from the forward pass (LstmForwardOut's saved buffers). */
+/**
+ * What lstmForward keeps for lstmBackward (the activated gates, tanh(c) and
+ * the states each step read), in the backend's own form: opaque to callers.
+ */
 export interface LstmSaved {
-  act: TypedArray;
-  tc: TypedArray;
-  hPrev: TypedArray;
-  cPrev: TypedArray;
+  readonly lstmSaved: true;
 }
 
 /** The gradients lstmBackward writes (overwriting), each null when not wanted. */
@@ -246,14 +241,18 @@ export interface Backend {
   /**
    * A whole LSTM layer in one direction (torch.nn.LSTM's recurrence): for
    * each step, gates = x W_ih^T + bias + hPrev W_hh^T, then lstmCell.
-   * h0, c0 (N, H) are the initial states.
+   * h0, c0 (N, H) are the initial states. With `keep`, returns what
+   * lstmBackward will read, else null.
    */
-  lstmForward(w: LstmWeights, h0: TypedArray, c0: TypedArray, out: LstmForwardOut, p: LstmParams): void;
+  lstmForward(w: LstmWeights, h0: TypedArray, c0: TypedArray, out: LstmForwardOut, p: LstmParams, keep: boolean): LstmSaved | null;
   /**
    * Backpropagation through lstmForward: dh (rows, H) is the gradient of the
-   * outputs, dhN and dcN (N, H) of the final states (null for zero).
+   * outputs, dhN and dcN (N, H) of the final states (null for zero). May run
+   * more than once on the same `saved` (a graph kept with retainGraph).
    */
   lstmBackward(dh: TypedArray, dhN: TypedArray | null, dcN: TypedArray | null, w: LstmWeights, saved: LstmSaved, grads: LstmGrads, p: LstmParams): void;
+  /** Frees what lstmForward kept once no backward will read it (else it goes when garbage collected). */
+  lstmFree(saved: LstmSaved): void;
   /**
    * One GRU step's gate activations (PyTorch's: the reset gate applied after
    * the hidden matmul): r = σ(gi_r + gh_r), z = σ(gi_z + gh_z),

@@ -2,7 +2,7 @@ import { allocArray, type DType, type TypedArray } from '../dtype.js';
 import { sizeOf, stridesOf, type Shape } from '../shape.js';
 import type { Backend, BinaryOp, ConvParams, Im2colParams, MatmulParams, ReduceOp, UnaryOp } from './backend.js';
 import { convForwardComposed, convInputGradComposed, convWeightGradComposed } from './conv.js';
-import { lstmBackwardComposed, lstmForwardComposed } from './lstm.js';
+import { lstmArrays, lstmBackwardComposed, lstmForwardComposed } from './lstm.js';
 
 type F1 = (x: number, p0: number, p1: number) => number;
 type F2 = (a: number, b: number) => number;
@@ -418,13 +418,16 @@ export const jsBackend: Backend = {
     }
   },
 
-  lstmForward(w, h0, c0, out, p) {
-    lstmForwardComposed(jsBackend, w, h0, c0, out, p);
+  lstmForward(w, h0, c0, out, p, keep) {
+    return lstmForwardComposed(jsBackend, w, h0, c0, out, p, keep);
   },
 
   lstmBackward(dh, dhN, dcN, w, saved, grads, p) {
-    lstmBackwardComposed(jsBackend, dh, dhN, dcN, w, saved, grads, p);
+    lstmBackwardComposed(jsBackend, dh, dhN, dcN, w, lstmArrays(saved), grads, p);
   },
+
+  // the saved arrays are garbage collected like any other
+  lstmFree() {},
 
   gruCell(gi, gh, hPrev, act, h, hidden) {
     const H = hidden;

@@ -18,6 +18,22 @@ export function lstmStarts(sizes: readonly number[]): { starts: number[]; rows: 
   return { starts, rows };
 }
 
+/** What the composed forward keeps: (rows, 4H) activated gates, (rows, H) tanh(c), the h and c each step read. */
+export class LstmArrays implements LstmSaved {
+  readonly lstmSaved = true;
+  constructor(
+    readonly act: TypedArray,
+    readonly tc: TypedArray,
+    readonly hPrev: TypedArray,
+    readonly cPrev: TypedArray,
+  ) {}
+
+  static alloc(like: TypedArray, be: Pick<Backend, 'alloc'>, rows: number, H: number): LstmArrays {
+    const dtype = like instanceof Float64Array ? 'float64' : 'float32';
+    return new LstmArrays(be.alloc(dtype, rows * 4 * H), be.alloc(dtype, rows * H), be.alloc(dtype, rows * H), be.alloc(dtype, rows * H));
+  }
+}
+
 function floatLike(x: TypedArray, be: Kernels, n: number): TypedArray {
   return be.alloc(x instanceof Float64Array ? 'float64' : 'float32', n);
 }
@@ -32,43 +48,53 @@ function inputProjection(be: Kernels, w: LstmWeights, rows: number, p: LstmParam
 }
 
 /** Backend.lstmForward from per-step GEMMs and lstmCell calls. */
-export function lstmForwardComposed(be: Kernels, w: LstmWeights, h0: TypedArray, c0: TypedArray, out: LstmForwardOut, p: LstmParams): void {
+export function lstmForwardComposed(
+  be: Kernels, w: LstmWeights, h0: TypedArray, c0: TypedArray, out: LstmForwardOut, p: LstmParams, keep: boolean,
+): LstmArrays | null {
   const { hidden: H, sizes, reverse } = p;
   const T = sizes.length;
   const N = sizes[0]!;
   const { starts, rows } = lstmStarts(sizes);
   const xProj = inputProjection(be, w, rows, p);
+  const saved = keep ? LstmArrays.alloc(w.x, be, rows, H) : null;
   // the running states: rows 0..n-1 are the samples of the current step, the rows past them
   // keep the final states of samples that have ended (forward) or the initial states of those yet to start (reverse)
   const hs = h0.slice(0, N * H);
   const cs = c0.slice(0, N * H);
-  const act = out.act ?? floatLike(w.x, be, N * 4 * H);
-  const tc = out.tc ?? floatLike(w.x, be, N * H);
+  const act = saved?.act ?? floatLike(w.x, be, N * 4 * H);
+  const tc = saved?.tc ?? floatLike(w.x, be, N * H);
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const n = sizes[t]!;
     const row = starts[t]!;
     const hp = hs.subarray(0, n * H);
     const cp = cs.subarray(0, n * H);
-    out.hPrev?.set(hp, row * H);
-    out.cPrev?.set(cp, row * H);
+    saved?.hPrev.set(hp, row * H);
+    saved?.cPrev.set(cp, row * H);
     // this step's block of the projection becomes its gates
     const g = xProj.subarray(row * 4 * H, (row + n) * 4 * H);
     be.matmul(hp, w.wHh, g, { batch: 1, m: n, n: 4 * H, k: H, transA: false, transB: true, strideA: 0, strideB: 0, accumulate: true });
     const h = out.h.subarray(row * H, (row + n) * H);
-    const a = out.act ? act.subarray(row * 4 * H, (row + n) * 4 * H) : act.subarray(0, n * 4 * H);
-    const tt = out.tc ? tc.subarray(row * H, (row + n) * H) : tc.subarray(0, n * H);
+    const a = saved ? act.subarray(row * 4 * H, (row + n) * 4 * H) : act.subarray(0, n * 4 * H);
+    const tt = saved ? tc.subarray(row * H, (row + n) * H) : tc.subarray(0, n * H);
     // the new c overwrites cPrev in place (each element is read before it is written)
     be.lstmCell(g, cp, a, cp, tt, h, H);
     hp.set(h);
   }
   out.hN.set(hs);
   out.cN.set(cs);
+  return saved;
+}
+
+/** The composed forward's saved arrays, or a clear error for anything else. */
+export function lstmArrays(saved: LstmSaved): LstmArrays {
+  if (!(saved instanceof LstmArrays)) throw new Error('lstmBackward: `saved` must come from this backend\'s lstmForward');
+  return saved;
 }
 
 /** Backend.lstmBackward from per-step GEMMs and the cell's backward in plain loops. */
 export function lstmBackwardComposed(
-  be: Kernels, dh: TypedArray, dhN: TypedArray | null, dcN: TypedArray | null, w: LstmWeights, saved: LstmSaved, grads: LstmGrads, p: LstmParams,
+  be: Kernels, dh: TypedArray, dhN: TypedArray | null, dcN: TypedArray | null, w: LstmWeights, saved: LstmArrays, grads: LstmGrads, p: LstmParams,
 ): void {
   const { hidden: H, input: I, sizes, reverse } = p;
   const T = sizes.length;

@@ -2,7 +2,7 @@
 // forward against one sample at a time in double precision, the backward
 // against finite differences, and every backend against the reference.
 import { describe, expect, it } from 'vitest';
-import { Generator, getBackend, jsBackend, listBackends, setBackend, type Backend, type LstmParams, type LstmWeights } from '../../src/index.js';
+import { Generator, getBackend, jsBackend, listBackends, setBackend, type Backend, type LstmParams, type LstmSaved, type LstmWeights } from '../../src/index.js';
 
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -85,25 +85,30 @@ function forward(be: Backend, c: Case, x: ReturnType<typeof inputs>, keep: boole
   const F = x.x instanceof Float64Array ? Float64Array : Float32Array;
   const { rows, N } = x;
   const H = c.H;
-  const out = {
-    h: new F(rows * H), hN: new F(N * H), cN: new F(N * H),
-    act: keep ? new F(rows * 4 * H) : null, tc: keep ? new F(rows * H) : null, hPrev: keep ? new F(rows * H) : null, cPrev: keep ? new F(rows * H) : null,
-  };
+  const out = { h: new F(rows * H), hN: new F(N * H), cN: new F(N * H) };
   const p: LstmParams = { input: c.I, hidden: H, sizes: x.sizes, reverse: c.reverse };
-  be.lstmForward(weights(c, x), x.h0, x.c0, out, p);
-  return { out, p };
+  const saved = be.lstmForward(weights(c, x), x.h0, x.c0, out, p, keep);
+  return { out, p, saved };
 }
 
-/** Gradients of sum(out * u) + sum(hN * v) + sum(cN * z) for fixed random u, v, z. */
-function backward(be: Backend, c: Case, x: ReturnType<typeof inputs>, seeds: { u: Float32Array | Float64Array; v: Float32Array | Float64Array; z: Float32Array | Float64Array }) {
+type Seeds = { u: Float32Array | Float64Array; v: Float32Array | Float64Array; z: Float32Array | Float64Array };
+
+/** Gradients of sum(out * u) + sum(hN * v) + sum(cN * z) for fixed random u, v, z, from one forward's saved buffers. */
+function backward(be: Backend, c: Case, x: ReturnType<typeof inputs>, seeds: Seeds, saved: LstmSaved, p: LstmParams) {
   const F = x.x instanceof Float64Array ? Float64Array : Float32Array;
-  const { out, p } = forward(be, c, x, true);
   const { H, I } = c;
   const grads = {
     x: new F(x.rows * I), wIh: new F(4 * H * I), wHh: new F(4 * H * H), bias: c.noBias ? null : new F(4 * H), h0: new F(x.N * H), c0: new F(x.N * H),
   };
-  be.lstmBackward(seeds.u, seeds.v, seeds.z, weights(c, x), { act: out.act!, tc: out.tc!, hPrev: out.hPrev!, cPrev: out.cPrev! }, grads, p);
+  be.lstmBackward(seeds.u, seeds.v, seeds.z, weights(c, x), saved, grads, p);
   return grads;
+}
+
+function gradients(be: Backend, c: Case, x: ReturnType<typeof inputs>, seeds: Seeds) {
+  const { saved, p } = forward(be, c, x, true);
+  const g = backward(be, c, x, seeds, saved!, p);
+  be.lstmFree(saved!);
+  return g;
 }
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -137,7 +142,7 @@ describe('lstmForward / lstmBackward reference (js backend, float64)', () => {
       const gen = new Generator(3);
       const seed = (n: number) => Float64Array.from({ length: n }, () => gen.normal());
       const seeds = { u: seed(x.rows * H), v: seed(x.N * H), z: seed(x.N * H) };
-      const g = backward(jsBackend, c, x, seeds);
+      const g = gradients(jsBackend, c, x, seeds);
       const loss = () => {
         const { out } = forward(jsBackend, c, x, false);
         let s = 0;
@@ -175,23 +180,45 @@ describe.each(listBackends())('lstmForward / lstmBackward on the %s backend agre
         const gen = new Generator(5);
         const seed = (n: number) => Float32Array.from({ length: n }, () => gen.normal());
         const seeds = { u: seed(x.rows * c.H), v: seed(x.N * c.H), z: seed(x.N * c.H) };
-        const got = forward(be, c, x, true).out;
-        const ref = forward(jsBackend, c, x, true).out;
-        for (const k of ['h', 'hN', 'cN', 'act', 'tc', 'hPrev', 'cPrev'] as const) expect(maxDiff(got[k]!, ref[k]!)).toBeLessThan(1e-5);
-        // without the saved buffers (inference) the outputs are the same
-        const lean = forward(be, c, x, false).out;
-        for (const k of ['h', 'hN', 'cN'] as const) expect(maxDiff(lean[k], ref[k])).toBeLessThan(1e-5);
-        const gb = backward(be, c, x, seeds);
-        const gr = backward(jsBackend, c, x, seeds);
+        const got = forward(be, c, x, true);
+        const ref = forward(jsBackend, c, x, true);
+        for (const k of ['h', 'hN', 'cN'] as const) expect(maxDiff(got.out[k], ref.out[k])).toBeLessThan(1e-5);
+        // without saving anything for a backward (inference) the outputs are the same
+        const lean = forward(be, c, x, false);
+        expect(lean.saved).toBeNull();
+        for (const k of ['h', 'hN', 'cN'] as const) expect(maxDiff(lean.out[k], ref.out[k])).toBeLessThan(1e-5);
+        const gb = backward(be, c, x, seeds, got.saved!, got.p);
+        const gr = backward(jsBackend, c, x, seeds, ref.saved!, ref.p);
         for (const k of ['x', 'wIh', 'wHh', 'bias', 'h0', 'c0'] as const) {
           if (gr[k] === null) continue;
           let scale = 1;
           for (const v of gr[k]!) scale = Math.max(scale, Math.abs(v));
           expect(maxDiff(gb[k]!, gr[k]!) / scale).toBeLessThan(2e-5);
         }
+        // a retained graph runs the backward again on the same saved buffers: the same gradients
+        const again = backward(be, c, x, seeds, got.saved!, got.p);
+        for (const k of ['x', 'wIh', 'wHh', 'h0', 'c0'] as const) expect(maxDiff(again[k], gb[k])).toBe(0);
+        be.lstmFree(got.saved!);
       } finally {
         setBackend(prev);
       }
     });
   }
+});
+
+describe('lstmBackward after lstmFree', () => {
+  it('the wasm backend refuses saved buffers already freed, with a message', () => {
+    const prev = getBackend().name;
+    setBackend('wasm');
+    try {
+      const c: Case = { I: 3, H: 4, lengths: [3, 2], reverse: false };
+      const x = inputs(c, (n) => new Float32Array(n), 6);
+      const { saved, p } = forward(getBackend(), c, x, true);
+      getBackend().lstmFree(saved!);
+      const zeros = { u: new Float32Array(x.rows * 4), v: new Float32Array(x.N * 4), z: new Float32Array(x.N * 4) };
+      expect(() => backward(getBackend(), c, x, zeros, saved!, p)).toThrow(/saved buffers were freed/);
+    } finally {
+      setBackend(prev);
+    }
+  });
 });

@@ -32,27 +32,28 @@ export function lstmLayer(
   const p: LstmParams = { input: I, hidden: H, sizes, reverse };
   const inputs = bias === null ? [x, weightIh, weightHh, h0, c0] : [x, weightIh, weightHh, h0, c0, bias];
   const keep = isGradEnabled() && inputs.some((t) => t.requiresGrad);
-  const alloc = (n: number) => zerosOf([n], dtype).data;
   const w = { x: x.data, wIh: weightIh.data, wHh: weightHh.data, bias: bias?.data ?? null };
   // [outputs; final h; final c] in one tensor, split below without copying
   const y = zerosOf([rows + 2 * N, H], dtype);
-  const saved = keep ? { act: alloc(rows * 4 * H), tc: alloc(rows * H), hPrev: alloc(rows * H), cPrev: alloc(rows * H) } : null;
-  getBackend().lstmForward(w, h0.data, c0.data, {
+  // the backward runs on the backend that saved its buffers
+  const be = getBackend();
+  const saved = be.lstmForward(w, h0.data, c0.data, {
     h: y.data.subarray(0, rows * H),
     hN: y.data.subarray(rows * H, (rows + N) * H),
     cN: y.data.subarray((rows + N) * H),
-    act: saved?.act ?? null, tc: saved?.tc ?? null, hPrev: saved?.hPrev ?? null, cPrev: saved?.cPrev ?? null,
-  }, p);
-  const out = recordOp('lstm', y, inputs, (g) => {
+  }, p, keep);
+  const out = recordOp('lstm', y, inputs, (g, retain) => {
     const grad = (t: Tensor) => (t.requiresGrad ? zerosOf(t.shape, dtype) : null);
     const grads = [grad(x), grad(weightIh), grad(weightHh), grad(h0), grad(c0), bias === null ? null : grad(bias)];
     const [dx, dWih, dWhh, dh0, dc0, db] = grads;
     const gd = g.data;
-    getBackend().lstmBackward(
+    be.lstmBackward(
       gd.subarray(0, rows * H), gd.subarray(rows * H, (rows + N) * H), gd.subarray((rows + N) * H), w, saved!,
       { x: dx?.data ?? null, wIh: dWih?.data ?? null, wHh: dWhh?.data ?? null, bias: db?.data ?? null, h0: dh0?.data ?? null, c0: dc0?.data ?? null },
       p,
     );
+    // the last pass through this graph: what the forward kept can go now
+    if (!retain) be.lstmFree(saved!);
     return grads;
   });
   const [output, h, c] = rowBlocks(out, [rows, N, N]) as [Tensor, Tensor, Tensor];

@@ -6,8 +6,9 @@
 import type { TypedArray } from '../../dtype.js';
 import { stridesOf, type Shape } from '../../shape.js';
 import type { Backend, BinaryOp, ConvParams, Im2colParams, MatmulParams, ReduceOp, UnaryOp } from '../backend.js';
+import type { LstmSaved } from '../backend.js';
 import { convForwardComposed, convGemmSizes, convInputGradComposed, convWeightGradComposed, fillBias } from '../conv.js';
-import { lstmBackwardComposed, lstmForwardComposed, lstmStarts } from '../lstm.js';
+import { LstmArrays, lstmArrays, lstmBackwardComposed, lstmForwardComposed, lstmStarts } from '../lstm.js';
 import { NeuroneError } from '../../errors.js';
 import { jsBackend as js } from '../js.js';
 import { Pool, type Task } from './pool.js';
@@ -140,6 +141,54 @@ const residentsCollected = new FinalizationRegistry<object>((block) => rt().unpi
 /** The offset of an operand's resident copy, or -1: a handle from elsewhere, released, or of another size. */
 function residentOffset(h: unknown, x: TypedArray): number {
   return h instanceof WasmResident && h.live && h.length === x.length ? h.offset : -1;
+}
+
+// ---- what an LSTM forward keeps for its backward ----
+
+/**
+ * An LSTM layer's saved buffers left in wasm memory between its forward and
+ * backward passes (act 4H, tc, hPrev, cPrev per row: 7H floats), instead of
+ * being copied out and back in.
+ */
+class WasmLstmSaved implements LstmSaved {
+  readonly lstmSaved = true;
+  live = true;
+  constructor(readonly offset: number, readonly block: object, readonly bytes: number, readonly rows: number, readonly hidden: number) {}
+
+  /** Byte offsets of the four buffers. */
+  parts(): { act: number; tc: number; hPrev: number; cPrev: number } {
+    const rh = this.rows * this.hidden * 4;
+    return { act: this.offset, tc: this.offset + 4 * rh, hPrev: this.offset + 5 * rh, cPrev: this.offset + 6 * rh };
+  }
+
+  /** A copy in JS arrays (for the reference path). */
+  arrays(): LstmArrays {
+    const f32 = rt().f32;
+    const rh = this.rows * this.hidden;
+    const at = (p: number, n: number) => f32.slice(p >> 2, (p >> 2) + n);
+    const q = this.parts();
+    return new LstmArrays(at(q.act, 4 * rh), at(q.tc, rh), at(q.hPrev, rh), at(q.cPrev, rh));
+  }
+}
+
+/**
+ * Bytes of LSTM saved buffers kept in wasm memory at most: past it (forwards
+ * whose backward never came and whose handles are not yet collected) they are
+ * copied out instead, so wasm memory, which never shrinks, stays bounded.
+ */
+const LSTM_SAVED_CAP = 512 << 20;
+let lstmSavedBytes = 0;
+const lstmSavedCollected = new FinalizationRegistry<{ block: object; bytes: number }>(({ block, bytes }) => {
+  lstmSavedBytes -= bytes;
+  rt().unpin(block);
+});
+
+function freeLstmSaved(s: WasmLstmSaved): void {
+  if (!s.live) return;
+  s.live = false;
+  lstmSavedCollected.unregister(s);
+  lstmSavedBytes -= s.bytes;
+  rt().unpin(s.block);
 }
 
 // ---- layouts ----
@@ -548,19 +597,31 @@ export const wasmBackend: Backend = {
     }, () => js.lstmCell(gates, cPrev, act, c, tc, h, hidden));
   },
 
-  lstmForward(w, h0, c0, out, p) {
-    const saved = [out.act, out.tc, out.hPrev, out.cPrev, w.bias];
-    if (![w.x, w.wIh, w.wHh, h0, c0, out.h, out.hN, out.cN].every(isF32) || !saved.every((x) => x === null || isF32(x))) {
-      return lstmForwardComposed(js, w, h0, c0, out, p);
+  lstmForward(w, h0, c0, out, p, keep) {
+    if (![w.x, w.wIh, w.wHh, h0, c0, out.h, out.hN, out.cN].every(isF32) || (w.bias !== null && !isF32(w.bias))) {
+      return lstmForwardComposed(js, w, h0, c0, out, p, keep);
     }
+    const { hidden: H, input: I, sizes, reverse } = p;
+    const G = 4 * H;
+    const { starts, rows } = lstmStarts(sizes);
+    const N = sizes[0]!;
+    // what the backward reads stays in wasm memory, in a block reserved before this call's scratch
+    let kept: WasmLstmSaved | null = null;
+    const bytes = rows * 7 * H * 4;
+    if (keep && lstmSavedBytes + bytes <= LSTM_SAVED_CAP) {
+      try {
+        const { offset, block } = rt().reserve(bytes);
+        kept = new WasmLstmSaved(offset, block, bytes, rows, H);
+        lstmSavedBytes += bytes;
+        lstmSavedCollected.register(kept, { block, bytes }, kept);
+      } catch (e) {
+        if (!(e instanceof OutOfWasmMemory)) throw e;
+      }
+    }
+    let result: LstmSaved | null = kept;
     // the whole layer in wasm memory: the input projection of every row, then per step a GEMM
     // adding into its block and the cell reading it there; the states are copied, never taken out
     guarded(() => {
-      const { hidden: H, input: I, sizes, reverse } = p;
-      const G = 4 * H;
-      const { starts, rows } = lstmStarts(sizes);
-      const N = sizes[0]!;
-      const keep = out.act !== null;
       const r = rt();
       r.reset();
       const px = r.alloc(rows * G * 4);
@@ -580,17 +641,16 @@ export const wasmBackend: Backend = {
       const pcs = r.put(c0);
       const ph = r.space(out.h);
       // without a backward to feed, the activations overwrite the gates and tanh(c) is per-step scratch
-      const pa = keep ? r.alloc(rows * G * 4) : px;
-      const pt = r.alloc((keep ? rows : N) * H * 4);
-      const php = keep ? r.alloc(rows * H * 4) : 0;
-      const pcp = keep ? r.alloc(rows * H * 4) : 0;
+      const q = kept?.parts() ?? (keep
+        ? { act: r.alloc(rows * G * 4), tc: r.alloc(rows * H * 4), hPrev: r.alloc(rows * H * 4), cPrev: r.alloc(rows * H * 4) }
+        : { act: px, tc: r.alloc(N * H * 4), hPrev: 0, cPrev: 0 });
       for (let s = 0; s < sizes.length; s++) {
         const t = reverse ? sizes.length - 1 - s : s;
         const n = sizes[t]!;
         const row = starts[t]!;
         if (keep) {
-          r.copy(php + row * H * 4, phs, n * H * 4);
-          r.copy(pcp + row * H * 4, pcs, n * H * 4);
+          r.copy(q.hPrev + row * H * 4, phs, n * H * 4);
+          r.copy(q.cPrev + row * H * 4, pcs, n * H * 4);
         }
         const pg = px + row * G * 4;
         runTasks(gemmTasks(r, threadsFor(2 * n * G * H, GEMM_MIN_FLOPS), {
@@ -598,25 +658,33 @@ export const wasmBackend: Backend = {
           c: pg, ldc: G, strideC: 0, accumulate: true,
         }));
         // c replaces cPrev in the state rows
-        r.k.lstmCell(pg, pcs, pa + row * G * 4, pcs, keep ? pt + row * H * 4 : pt, ph + row * H * 4, n, H);
+        r.k.lstmCell(pg, pcs, q.act + row * G * 4, pcs, keep ? q.tc + row * H * 4 : q.tc, ph + row * H * 4, n, H);
         r.copy(phs, ph + row * H * 4, n * H * 4);
       }
       r.take(ph, out.h);
       r.take(phs, out.hN);
       r.take(pcs, out.cN);
-      if (keep) {
-        r.take(pa, out.act!);
-        r.take(pt, out.tc!);
-        r.take(php, out.hPrev!);
-        r.take(pcp, out.cPrev!);
+      if (keep && !kept) {
+        const a = LstmArrays.alloc(w.x, js, rows, H);
+        r.take(q.act, a.act);
+        r.take(q.tc, a.tc);
+        r.take(q.hPrev, a.hPrev);
+        r.take(q.cPrev, a.cPrev);
+        result = a;
       }
-    }, () => lstmForwardComposed(js, w, h0, c0, out, p));
+    }, () => {
+      if (kept) freeLstmSaved(kept);
+      result = lstmForwardComposed(js, w, h0, c0, out, p, keep);
+    });
+    return result;
   },
 
   lstmBackward(dh, dhN, dcN, w, saved, grads, p) {
-    const ins = [dh, w.x, w.wIh, w.wHh, saved.act, saved.tc, saved.hPrev, saved.cPrev];
+    const ins = [dh, w.x, w.wIh, w.wHh];
     const opt = [dhN, dcN, grads.x, grads.wIh, grads.wHh, grads.bias, grads.h0, grads.c0];
-    if (!ins.every(isF32) || !opt.every((x) => x === null || isF32(x))) return lstmBackwardComposed(js, dh, dhN, dcN, w, saved, grads, p);
+    if (saved instanceof WasmLstmSaved && !saved.live) throw new Error('lstmBackward: the saved buffers were freed (lstmFree) before this backward');
+    const arrays = () => (saved instanceof WasmLstmSaved ? saved.arrays() : lstmArrays(saved));
+    if (!ins.every(isF32) || !opt.every((x) => x === null || isF32(x))) return lstmBackwardComposed(js, dh, dhN, dcN, w, arrays(), grads, p);
     guarded(() => {
       const { hidden: H, input: I, sizes, reverse } = p;
       const G = 4 * H;
@@ -624,11 +692,14 @@ export const wasmBackend: Backend = {
       const N = sizes[0]!;
       const r = rt();
       r.reset();
+      let q: { act: number; tc: number; hPrev: number; cPrev: number };
+      if (saved instanceof WasmLstmSaved) q = saved.parts();
+      else {
+        const a = lstmArrays(saved);
+        q = { act: r.put(a.act), tc: r.put(a.tc), hPrev: r.put(a.hPrev), cPrev: r.put(a.cPrev) };
+      }
       const pdy = r.put(dh);
       const pw = r.put(w.wHh);
-      const pa = r.put(saved.act);
-      const pt = r.put(saved.tc);
-      const pcp = r.put(saved.cPrev);
       const pdhs = dhN ? r.put(dhN) : r.zeros(N * H * 4);
       const pdcs = dcN ? r.put(dcN) : r.zeros(N * H * 4);
       const pdg = r.alloc(rows * G * 4);
@@ -638,7 +709,7 @@ export const wasmBackend: Backend = {
         const n = sizes[t]!;
         const row = starts[t]!;
         const g = pdg + row * G * 4;
-        r.k.lstmCellBackward(pa + row * G * 4, pt + row * H * 4, pcp + row * H * 4, pdy + row * H * 4, pdhs, pdcs, g, n, H);
+        r.k.lstmCellBackward(q.act + row * G * 4, q.tc + row * H * 4, q.cPrev + row * H * 4, pdy + row * H * 4, pdhs, pdcs, g, n, H);
         // dhPrev = dG W_hh
         runTasks(gemmTasks(r, threadsFor(2 * n * G * H, GEMM_MIN_FLOPS), {
           batch: 1, m: n, n: H, k: G, a: g, lda: G, strideA: 0, transA: false, b: pw, ldb: H, strideB: 0, transB: false,
@@ -656,7 +727,7 @@ export const wasmBackend: Backend = {
         }));
         r.take(pdw, out);
       };
-      if (grads.wHh) dW(r.put(saved.hPrev), H, grads.wHh as Float32Array);
+      if (grads.wHh) dW(q.hPrev, H, grads.wHh as Float32Array);
       if (grads.wIh) dW(r.put(w.x), I, grads.wIh as Float32Array);
       if (grads.bias) {
         const pb = r.space(grads.bias);
@@ -672,7 +743,11 @@ export const wasmBackend: Backend = {
         }));
         r.take(pdx, grads.x);
       }
-    }, () => lstmBackwardComposed(js, dh, dhN, dcN, w, saved, grads, p));
+    }, () => lstmBackwardComposed(js, dh, dhN, dcN, w, arrays(), grads, p));
+  },
+
+  lstmFree(saved) {
+    if (saved instanceof WasmLstmSaved) freeLstmSaved(saved);
   },
 
   gruCell(gi, gh, hPrev, act, h, hidden) {

@@ -156,10 +156,16 @@ export class Runtime {
    * block, which `unpin` takes.
    */
   pin(x: TypedArray): { offset: number; block: object } {
+    const r = this.reserve(x.byteLength);
+    this.write(x, r.offset);
+    return r;
+  }
+
+  /** A block like `pin`'s, of `bytes` uninitialised, for kernels to write into. */
+  reserve(bytes: number): { offset: number; block: object } {
     const start = this.arenaBase;
-    const end = align(start + Math.max(x.byteLength, 16), 64);
+    const end = align(start + Math.max(bytes, 16), 64);
     if (end > this.viewBytes) this.grow(end);
-    this.write(x, start);
     const block = { start, end, live: true };
     this.pins.push(block);
     this.arenaBase = end;
