@@ -128,8 +128,6 @@ export function dropout(a: Tensor, p = 0.5, opts: DropoutOptions = {}): Tensor {
   const mask = empty(a.shape, a.dtype);
   const scale = p === 1 ? 0 : 1 / (1 - p);
   // one 32-bit draw per element: dropped with probability p to within 2^-32
-  const threshold = p * 2 ** 32;
-  const m = mask.data;
-  for (let i = 0; i < m.length; i++) m[i] = gen.nextUint32() < threshold ? 0 : scale;
+  gen.fillThreshold(mask.data as Float32Array | Float64Array, p * 2 ** 32, 0, scale);
   return mul(a, mask);
 }

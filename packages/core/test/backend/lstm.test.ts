@@ -169,8 +169,8 @@ describe('lstmForward / lstmBackward reference (js backend, float64)', () => {
 });
 
 describe.each(listBackends())('lstmForward / lstmBackward on the %s backend agree with the reference', (name) => {
-  // a hidden size with a tail past the last multiple of 4, and the char-RNN's shape (GEMMs big enough for threads)
-  for (const c of [...CASES, { I: 5, H: 7, lengths: [9, 9, 6, 2, 2], reverse: false, noBias: true }, { I: 16, H: 64, lengths: Array(32).fill(20), reverse: true }]) {
+  // a hidden size with a tail past the last multiple of 4, and a batch big enough for the GEMMs and cells to be split between threads
+  for (const c of [...CASES, { I: 5, H: 7, lengths: [9, 9, 6, 2, 2], reverse: false, noBias: true }, { I: 16, H: 128, lengths: Array(32).fill(12), reverse: true }]) {
     it(`H=${c.H}, lengths ${c.lengths.length > 8 ? `${c.lengths.length}x${c.lengths[0]}` : c.lengths.join(',')}${c.reverse ? ', reverse' : ''}`, () => {
       const prev = getBackend().name;
       setBackend(name);
@@ -182,11 +182,11 @@ describe.each(listBackends())('lstmForward / lstmBackward on the %s backend agre
         const seeds = { u: seed(x.rows * c.H), v: seed(x.N * c.H), z: seed(x.N * c.H) };
         const got = forward(be, c, x, true);
         const ref = forward(jsBackend, c, x, true);
-        for (const k of ['h', 'hN', 'cN'] as const) expect(maxDiff(got.out[k], ref.out[k])).toBeLessThan(1e-5);
+        for (const k of ['h', 'hN', 'cN'] as const) expect(maxDiff(got.out[k], ref.out[k])).toBeLessThan(5e-5);
         // without saving anything for a backward (inference) the outputs are the same
         const lean = forward(be, c, x, false);
         expect(lean.saved).toBeNull();
-        for (const k of ['h', 'hN', 'cN'] as const) expect(maxDiff(lean.out[k], ref.out[k])).toBeLessThan(1e-5);
+        for (const k of ['h', 'hN', 'cN'] as const) expect(maxDiff(lean.out[k], ref.out[k])).toBeLessThan(5e-5);
         const gb = backward(be, c, x, seeds, got.saved!, got.p);
         const gr = backward(jsBackend, c, x, seeds, ref.saved!, ref.p);
         for (const k of ['x', 'wIh', 'wHh', 'bias', 'h0', 'c0'] as const) {

@@ -58,6 +58,20 @@ describe('creation values', () => {
     expect(Math.max(...r.toList())).toBe(2);
     expect([...randperm(6, { generator: new Generator(3) }).toList()].sort()).toEqual([0, 1, 2, 3, 4, 5]);
   });
+
+  it('fillThreshold makes the draws nextUint32 would, and leaves the stream where they end', () => {
+    const [a, b] = [new Generator(11), new Generator(11)];
+    a.nextUint32();
+    b.nextUint32();
+    const out = new Float32Array(1000);
+    const threshold = 0.3 * 2 ** 32;
+    a.fillThreshold(out, threshold, 0, 2);
+    expect([...out]).toEqual(Array.from({ length: 1000 }, () => (b.nextUint32() < threshold ? 0 : 2)));
+    expect(out.filter((v) => v === 0).length).toBeGreaterThan(250);
+    expect(out.filter((v) => v === 0).length).toBeLessThan(350);
+    expect(a.nextUint32()).toBe(b.nextUint32());
+    expect(a.getState()).toEqual(b.getState());
+  });
 });
 
 describe('creation errors', () => {

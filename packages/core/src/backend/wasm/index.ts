@@ -46,6 +46,8 @@ export function setWasmSmallThreshold(n: number): void {
 const GEMM_MIN_FLOPS = 1 << 22;
 const ELEMENTWISE_MIN = 1 << 16;
 const HEAVY_MIN = 1 << 14;
+/** Elements (rows x hidden) from which an LSTM cell kernel is split between threads: each costs a few transcendentals. */
+const CELL_MIN = 1 << 12;
 
 // ---- threads ----
 
@@ -284,6 +286,15 @@ function gemmTasks(r: Runtime, t: number, g: GemmCall): Task[] {
     for (const [s, e] of ranges(n, t, 8)) task(batch, m, e - s, g.a, g.b + (g.transB ? s * g.ldb : s) * 4, g.c + s * 4);
   }
   return tasks;
+}
+
+/**
+ * An LSTM cell kernel over n rows of H units, split by rows between threads.
+ * `rowPtrs` are its pointer arguments with the bytes one row advances each.
+ */
+function cellTasks(name: 'lstmCell' | 'lstmCellBackward', n: number, H: number, rowPtrs: Array<[number, number]>): void {
+  const t = threadsFor(n * H, CELL_MIN);
+  runTasks(ranges(n, Math.min(t, n), 1).map(([r0, r1]): Task => [name, [...rowPtrs.map(([p, stride]) => p + r0 * stride), r1 - r0, H]]));
 }
 
 // ---- the backend ----
@@ -658,7 +669,9 @@ export const wasmBackend: Backend = {
           c: pg, ldc: G, strideC: 0, accumulate: true,
         }));
         // c replaces cPrev in the state rows
-        r.k.lstmCell(pg, pcs, q.act + row * G * 4, pcs, keep ? q.tc + row * H * 4 : q.tc, ph + row * H * 4, n, H);
+        cellTasks('lstmCell', n, H, [
+          [pg, G * 4], [pcs, H * 4], [q.act + row * G * 4, G * 4], [pcs, H * 4], [keep ? q.tc + row * H * 4 : q.tc, H * 4], [ph + row * H * 4, H * 4],
+        ]);
         r.copy(phs, ph + row * H * 4, n * H * 4);
       }
       r.take(ph, out.h);
@@ -709,7 +722,10 @@ export const wasmBackend: Backend = {
         const n = sizes[t]!;
         const row = starts[t]!;
         const g = pdg + row * G * 4;
-        r.k.lstmCellBackward(q.act + row * G * 4, q.tc + row * H * 4, q.cPrev + row * H * 4, pdy + row * H * 4, pdhs, pdcs, g, n, H);
+        cellTasks('lstmCellBackward', n, H, [
+          [q.act + row * G * 4, G * 4], [q.tc + row * H * 4, H * 4], [q.cPrev + row * H * 4, H * 4], [pdy + row * H * 4, H * 4],
+          [pdhs, H * 4], [pdcs, H * 4], [g, G * 4],
+        ]);
         // dhPrev = dG W_hh
         runTasks(gemmTasks(r, threadsFor(2 * n * G * H, GEMM_MIN_FLOPS), {
           batch: 1, m: n, n: H, k: G, a: g, lda: G, strideA: 0, transA: false, b: pw, ldb: H, strideB: 0, transB: false,

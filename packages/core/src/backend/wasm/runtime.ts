@@ -33,7 +33,7 @@ export interface Kernels {
 }
 
 /** Names of the kernels a worker thread may run, by index. */
-export const TASK_NAMES = ['sgemmBatch', 'unary', 'binary', 'softmax', 'im2col', 'col2im', 'maxPoolIndices'] as const;
+export const TASK_NAMES = ['sgemmBatch', 'unary', 'binary', 'softmax', 'im2col', 'col2im', 'maxPoolIndices', 'lstmCell', 'lstmCellBackward'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
 
 const PAGE = 65536;
