@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Generator, Tensor, gradcheck, randn } from '@neurone/core';
+import { Generator, Tensor, getBackend, gradcheck, randn, setBackend } from '@neurone/core';
 import { gruCell, lstmCell, recurrent, rnnCell, type CellWeights, type RNNMode } from '../src/index.js';
 import { expectClose, fixture, t } from './helpers.js';
 
@@ -130,4 +130,44 @@ describe('variable lengths', () => {
     expect(() => recurrent(randn([3, 2, 2]), [w], { mode: 'RNN_TANH', numLayers: 1, hiddenSize: 4 }, null, [0, 1])).toThrow(/in 1\.\.3, got 0/);
     expect(() => recurrent(randn([3, 2, 5]), [w], { mode: 'RNN_TANH', numLayers: 1, hiddenSize: 4 })).toThrow(/input has 5 features/);
   });
+});
+
+describe('LSTM layers in float32 on every backend', () => {
+  // the float64 tests above run the reference composition; float32 on the wasm backend runs its fused layer
+  for (const bias of [true, false]) {
+    it(`2 layers, bidirectional, lengths, bias ${bias}: wasm and js agree, and a retained graph gives the same gradients twice`, () => {
+      const run = (backend: string) => {
+        const prev = getBackend().name;
+        setBackend(backend);
+        try {
+          const gen = new Generator(31);
+          const I = 5, H = 6, T = 7, N = 4, L = 2, D = 2;
+          const r = (shape: number[]) => randn(shape, { generator: gen }).mul(0.5).detach().requiresGrad_();
+          const ws: CellWeights[] = [];
+          for (let k = 0; k < L * D; k++) {
+            ws.push({ weightIh: r([4 * H, k < D ? I : D * H]), weightHh: r([4 * H, H]), biasIh: bias ? r([4 * H]) : null, biasHh: bias ? r([4 * H]) : null });
+          }
+          const x = r([T, N, I]);
+          const h0 = r([L * D, N, H]);
+          const c0 = r([L * D, N, H]);
+          const res = recurrent(x, ws, { mode: 'LSTM', numLayers: L, hiddenSize: H, bidirectional: true }, [h0, c0], [7, 5, 5, 2]);
+          const loss = res.output.square().sum().add(res.h.sum()).add(res.c!.mul(res.c!).sum());
+          const leaves = [x, h0, c0, ...ws.flatMap((w) => [w.weightIh, w.weightHh, ...(bias ? [w.biasIh!, w.biasHh!] : [])])];
+          loss.backward(undefined, { retainGraph: true });
+          const first = leaves.map((p) => p.grad!.clone());
+          for (const p of leaves) p.grad = null;
+          loss.backward();
+          const second = leaves.map((p) => p.grad!);
+          return { out: [res.output, res.h, res.c!], first, second };
+        } finally {
+          setBackend(prev);
+        }
+      };
+      const wasm = run('wasm');
+      const js = run('js');
+      wasm.out.forEach((o, i) => expectClose(o, js.out[i]!, 1e-5));
+      wasm.first.forEach((g, i) => expectClose(g, js.first[i]!, 1e-4));
+      wasm.second.forEach((g, i) => expect([...g.data]).toEqual([...wasm.first[i]!.data]));
+    });
+  }
 });
