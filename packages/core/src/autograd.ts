@@ -90,6 +90,15 @@ export function runBackward(root: Tensor, grad: Tensor, opts: BackwardOptions = 
   }
   const order = topoOrder(root);
   const grads = new Map<Tensor, Tensor>([[root, grad]]);
+  // how many gradients of this pass use each storage: a leaf may keep a gradient as its .grad
+  // without a copy only when nothing else (another leaf, the caller's root gradient) shares it
+  const uses = new Map<ArrayBufferLike, number>([[grad.data.buffer, 2]]);
+  const made = (t: Tensor): Tensor => {
+    uses.set(t.data.buffer, (uses.get(t.data.buffer) ?? 0) + 1);
+    return t;
+  };
+  const owned = (t: Tensor): boolean =>
+    t.data.byteOffset === 0 && t.data.byteLength === t.data.buffer.byteLength && uses.get(t.data.buffer) === 1;
   // like PyTorch, createGraph implies retainGraph unless told otherwise
   const retain = opts.retainGraph ?? opts.createGraph ?? false;
   const prev = setGradEnabled(opts.createGraph ?? false);
@@ -102,7 +111,7 @@ export function runBackward(root: Tensor, grad: Tensor, opts: BackwardOptions = 
       const node = t._node;
       if (node === null) {
         // a leaf: accumulate like PyTorch (the first gradient is stored as is)
-        if (t.requiresGrad) t.grad = t.grad === null ? (opts.createGraph ? g : ownCopy(g)) : t.grad.add(g);
+        if (t.requiresGrad) t.grad = t.grad === null ? (opts.createGraph ? g : owned(g) ? g.detach() : ownCopy(g)) : t.grad.add(g);
         continue;
       }
       if (t._retainGrad) t.grad = t.grad === null ? ownCopy(g) : t.grad.add(g);
@@ -123,7 +132,8 @@ export function runBackward(root: Tensor, grad: Tensor, opts: BackwardOptions = 
           );
         }
         const acc = grads.get(x);
-        grads.set(x, acc === undefined ? gx : acc.add(gx));
+        made(gx);
+        grads.set(x, acc === undefined ? gx : made(acc.add(gx)));
       }
     }
   } finally {
@@ -134,7 +144,7 @@ export function runBackward(root: Tensor, grad: Tensor, opts: BackwardOptions = 
 /**
  * A detached copy with its own storage: a gradient may share storage with the
  * caller's gradient or with another leaf's (add passes its gradient on
- * unchanged), and optimizers update `.grad` in place.
+ * unchanged), and optimizers and clipping update `.grad` in place.
  */
 function ownCopy(g: Tensor): Tensor {
   const c = g.detach();

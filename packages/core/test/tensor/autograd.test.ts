@@ -195,3 +195,35 @@ describe('Tensor basics', () => {
     expect(() => x.copy_([1] as unknown as Tensor)).toThrow(/^copy_: expected a Tensor/);
   });
 });
+
+describe('leaf gradients own their storage', () => {
+  // optimizers and clipping write .grad in place: no two leaves, and no leaf and the caller, may share it
+  it('leaves given one gradient (add passes it to both) get separate copies', () => {
+    const a = f64([1, 2]);
+    const b = f64([3, 4]);
+    a.add(b).backward(f64([1, 1], false));
+    a.grad!.data[0] = 99;
+    expect(Array.from(b.grad!.data)).toEqual([1, 1]);
+  });
+
+  it("a leaf reached through reshape does not keep the caller's gradient", () => {
+    const x = f64([1, 2, 3, 4]);
+    const g = f64([[1, 2], [3, 4]], false);
+    x.reshape([2, 2]).backward(g);
+    x.grad!.data[0] = 99;
+    expect(Array.from(g.data)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("a leaf reached through a view op and used twice keeps its own sum", () => {
+    const x = f64([1, 2]);
+    const y = x.mul(2);
+    const z = y.add(y.reshape([2]));
+    z.sum().backward();
+    expect(Array.from(x.grad!.data)).toEqual([4, 4]);
+    const w = f64([5, 6]);
+    w.reshape([2]).sum().backward();
+    const before = Array.from(w.grad!.data);
+    w.grad!.data[1] = 0;
+    expect(before).toEqual([1, 1]);
+  });
+});
