@@ -242,6 +242,27 @@ describe('maxPoolIndices', () => {
     }
   });
 
+  it.each(listBackends())('2x2 windows of stride 2 (a vectorised path on wasm) agree with the reference on the %s backend: ties, NaN, odd sizes', (name) => {
+    const prev = getBackend().name;
+    setBackend(name);
+    try {
+      const gen = new Generator(12);
+      // small integers make ties common; a few NaN
+      const n = 2 * 3 * 9 * 19;
+      const values = Array.from({ length: n }, () => (gen.random() < 0.05 ? NaN : Math.floor(gen.random() * 3)));
+      const x = tensor(values).reshape([2, 3, 9, 19]);
+      for (const opts of [{}, { outputSize: [5, 10] as [number, number] }]) {
+        const got = maxPoolIndices(x, 2, opts).toList();
+        setBackend('js');
+        const want = maxPoolIndices(x, 2, opts).toList();
+        setBackend(name);
+        expect(got).toEqual(want);
+      }
+    } finally {
+      setBackend(prev);
+    }
+  });
+
   it('refuses padding over half the kernel, with the op name', () => {
     expect(() => maxPoolIndices(randn([1, 1, 4, 4]), 2, { padding: 2 })).toThrow(/maxPoolIndices: padding 2 should be at most half/);
   });
