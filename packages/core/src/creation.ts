@@ -191,34 +191,32 @@ function checkRandomOpts(op: string, opts: RandomOptions): void {
   }
 }
 
-function randomFloat(op: string, shape: readonly number[], opts: RandomOptions, sample: (g: Generator) => number): Tensor {
+function randomFloat(op: string, shape: readonly number[], opts: RandomOptions, fill: (g: Generator, d: Float32Array | Float64Array) => void): Tensor {
   checkRandomOpts(op, opts);
   const dtype = opts.dtype ?? 'float32';
   if (!isFloating(dtype)) throw new DTypeError(`${op}: expects a floating dtype, got ${dtype}`);
   const g = opts.generator ?? defaultGenerator;
-  return make(op, shape, opts, (d) => {
-    for (let i = 0; i < d.length; i++) d[i] = sample(g);
-  });
+  return make(op, shape, opts, (d) => fill(g, d as Float32Array | Float64Array));
 }
 
 /** Uniform in [0, 1). */
 export function rand(shape: readonly number[], opts: RandomOptions = {}): Tensor {
-  return randomFloat('rand', shape, opts, (g) => g.random());
+  return randomFloat('rand', shape, opts, (g, d) => g.fillUniform(d));
 }
 
 /** Standard normal. */
 export function randn(shape: readonly number[], opts: RandomOptions = {}): Tensor {
-  return randomFloat('randn', shape, opts, (g) => g.normal());
+  return randomFloat('randn', shape, opts, (g, d) => g.fillNormal(d));
 }
 
 /** Uniform in [low, high). */
 export function uniform(shape: readonly number[], low: number, high: number, opts: RandomOptions = {}): Tensor {
-  return randomFloat('uniform', shape, opts, (g) => g.uniform(low, high));
+  return randomFloat('uniform', shape, opts, (g, d) => g.fillUniform(d, low, high));
 }
 
 /** Normal with the given mean and standard deviation. */
 export function normal(shape: readonly number[], mean: number, std: number, opts: RandomOptions = {}): Tensor {
-  return randomFloat('normal', shape, opts, (g) => g.normal(mean, std));
+  return randomFloat('normal', shape, opts, (g, d) => g.fillNormal(d, mean, std));
 }
 
 /** Integers uniform in [low, high), int32 by default. */

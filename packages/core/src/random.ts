@@ -108,6 +108,40 @@ export class Generator {
     return mean + std * r * Math.cos(2 * Math.PI * v);
   }
 
+  /**
+   * Fills `out` with U(low, high): the same values, in the same order, as
+   * calling `uniform(low, high)` for each element, in a loop the JIT keeps
+   * tight (parameter initialisation, `rand`, `uniform`).
+   */
+  fillUniform(out: Float32Array | Float64Array, low = 0, high = 1): void {
+    const span = high - low;
+    for (let i = 0; i < out.length; i++) out[i] = low + span * this.random();
+  }
+
+  /**
+   * Fills `out` with N(mean, std²): the same values, in the same order, as
+   * calling `normal(mean, std)` for each element (a pending Box-Muller
+   * value is used first, and one left over is kept for the next call).
+   */
+  fillNormal(out: Float32Array | Float64Array, mean = 0, std = 1): void {
+    const n = out.length;
+    let i = 0;
+    if (n > 0 && this.spare !== null) {
+      out[i++] = mean + std * this.spare;
+      this.spare = null;
+    }
+    for (; i < n; i += 2) {
+      let u = 0;
+      while (u === 0) u = this.random();
+      const v = this.random();
+      const r = Math.sqrt(-2 * Math.log(u));
+      const second = r * Math.sin(2 * Math.PI * v);
+      out[i] = mean + std * r * Math.cos(2 * Math.PI * v);
+      if (i + 1 < n) out[i + 1] = mean + std * second;
+      else this.spare = second;
+    }
+  }
+
   /** Uniform integer in [low, high). */
   int(low: number, high: number): number {
     return low + Math.floor(this.random() * (high - low));

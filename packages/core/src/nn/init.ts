@@ -86,7 +86,8 @@ export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tenso
   floatTarget('uniform_', t);
   if (!(a <= b)) throw new NeuroneError(`uniform_: expected a <= b, got a=${a}, b=${b}`);
   const g = opts.generator ?? defaultGenerator;
-  return fill(t, () => g.uniform(a, b));
+  g.fillUniform(t.data as Float32Array | Float64Array, a, b);
+  return t;
 }
 
 /** Fills with N(mean, std²). */
@@ -94,7 +95,8 @@ export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): T
   floatTarget('normal_', t);
   if (!(std >= 0)) throw new NeuroneError(`normal_: std must be non-negative, got ${std}`);
   const g = opts.generator ?? defaultGenerator;
-  return fill(t, () => g.normal(mean, std));
+  g.fillNormal(t.data as Float32Array | Float64Array, mean, std);
+  return t;
 }
 
 /** Fills with N(mean, std²) truncated to [a, b] (redrawing values outside). */

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as core from '../../src/index.js';
-import { Generator, NeuroneError, Tensor, arange, eye, full, linspace, ones, rand, randint, randn, randperm, tensor, zeros } from '../../src/index.js';
+import { Generator, NeuroneError, Tensor, arange, eye, full, linspace, ones, rand, randint, randn, randperm, tensor, zeros, uniform, normal } from '../../src/index.js';
 
 describe('creation values', () => {
   it('tensor infers shape and dtype from nested arrays and typed arrays', () => {
@@ -71,6 +71,38 @@ describe('creation values', () => {
     expect(out.filter((v) => v === 0).length).toBeLessThan(350);
     expect(a.nextUint32()).toBe(b.nextUint32());
     expect(a.getState()).toEqual(b.getState());
+  });
+
+  it('fillUniform makes the values uniform() would, in float32 and float64', () => {
+    const [a, b] = [new Generator(5), new Generator(5)];
+    const out64 = new Float64Array(501);
+    a.fillUniform(out64, -2, 3);
+    expect([...out64]).toEqual(Array.from({ length: 501 }, () => b.uniform(-2, 3)));
+    const out32 = new Float32Array(300);
+    a.fillUniform(out32);
+    expect([...out32]).toEqual([...new Float32Array(Array.from({ length: 300 }, () => b.uniform()))]);
+    expect(a.nextUint32()).toBe(b.nextUint32());
+  });
+
+  it.each([[0], [1], [2], [7], [8]])('fillNormal of %i values makes the values normal() would, a pending Box-Muller value first, one left over kept', (n) => {
+    for (const pending of [false, true]) {
+      const [a, b] = [new Generator(9), new Generator(9)];
+      if (pending) expect(a.normal()).toBe(b.normal()); // leaves the second value of the pair pending
+      const out = new Float64Array(n);
+      a.fillNormal(out, 1.5, 0.25);
+      expect([...out]).toEqual(Array.from({ length: n }, () => b.normal(1.5, 0.25)));
+      // whatever is pending now (or the stream) agrees too
+      expect([a.normal(), a.normal(), a.normal()]).toEqual([b.normal(), b.normal(), b.normal()]);
+    }
+  });
+
+  it('rand, randn, uniform and normal keep their seeded values', () => {
+    const g = new Generator(21);
+    const ref = new Generator(21);
+    expect([...rand([3], { generator: g, dtype: 'float64' }).toList()]).toEqual([ref.random(), ref.random(), ref.random()]);
+    expect([...randn([3], { generator: g, dtype: 'float64' }).toList()]).toEqual([ref.normal(), ref.normal(), ref.normal()]);
+    expect([...uniform([2], 4, 5, { generator: g, dtype: 'float64' }).toList()]).toEqual([ref.uniform(4, 5), ref.uniform(4, 5)]);
+    expect([...normal([3], -1, 2, { generator: g, dtype: 'float64' }).toList()]).toEqual([ref.normal(-1, 2), ref.normal(-1, 2), ref.normal(-1, 2)]);
   });
 });
 
