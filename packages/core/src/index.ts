@@ -9,7 +9,7 @@ export { type Shape, broadcastShapes, sizeOf } from './shape.js';
 export { Generator, manualSeed, defaultGenerator } from './random.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, record, type BackwardOptions } from './autograd.js';
 export {
-  type Backend, type BinaryOp, type UnaryOp, type ReduceOp, type MatmulParams, type Im2colParams, type ConvParams, type Resident,
+  type Backend, type BinaryOp, type UnaryOp, type ReduceOp, type MatmulParams, type Im2colParams, type ConvParams, type ConvGrads, type Resident,
   type LstmParams, type LstmWeights, type LstmForwardOut, type LstmGrads, type LstmSaved,
   getBackend, setBackend, registerBackend, listBackends, jsBackend, wasmBackend, setNumThreads, getNumThreads, wasmInfo,
 } from './backend/index.js';

@@ -133,6 +133,16 @@ export interface Im2colParams {
 }
 
 /** Geometry of a convolution: the image side is im2col's input, the weight is (outChannels, channels / groups, kernelH, kernelW). */
+/** The gradients convBackward writes; null: not wanted. */
+export interface ConvGrads {
+  /** (batch, channels, height, width) */
+  x: TypedArray | null;
+  /** (outChannels, channels / groups, kernelH, kernelW) */
+  w: TypedArray | null;
+  /** (outChannels) */
+  bias: TypedArray | null;
+}
+
 export interface ConvParams extends Im2colParams {
   outChannels: number;
   /** Input and output channels split into this many independent groups. */
@@ -267,4 +277,12 @@ export interface Backend {
   convInputGrad(y: TypedArray, w: TypedArray, out: TypedArray, p: ConvParams): void;
   /** Its adjoint in w (conv's weight gradient): overwrites out (outChannels, channels / groups, kH, kW) with sum_n y[n] @ im2col(x)[n]^T. */
   convWeightGrad(x: TypedArray, y: TypedArray, out: TypedArray, p: ConvParams): void;
+  /**
+   * convForward's backward in one call, from its output gradient dy (batch,
+   * outChannels, outH, outW): each non-null output of `grads` is written
+   * (grads.x as convInputGrad(dy, w), grads.w as convWeightGrad(x, dy),
+   * grads.bias (outChannels) = Σ dy over images and positions). A fast
+   * backend reads dy once for all three.
+   */
+  convBackward(dy: TypedArray, x: TypedArray, w: TypedArray, grads: ConvGrads, p: ConvParams): void;
 }

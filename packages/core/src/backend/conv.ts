@@ -3,7 +3,7 @@
 // backend may fuse them (the wasm one keeps the unrolled columns in its own
 // memory) and falls back to these for what it does not cover.
 import type { TypedArray } from '../dtype.js';
-import type { Backend, ConvParams } from './backend.js';
+import type { Backend, ConvGrads, ConvParams } from './backend.js';
 
 type Kernels = Pick<Backend, 'alloc' | 'im2col' | 'col2im' | 'matmul'>;
 
@@ -68,5 +68,19 @@ export function convWeightGradComposed(be: Kernels, x: TypedArray, y: TypedArray
     be.matmul(y.subarray(n * p.outChannels * l, (n + 1) * p.outChannels * l), col.subarray(n * G * k * l, (n + 1) * G * k * l), out, {
       batch: G, m, n: k, k: l, transA: false, transB: true, strideA: m * l, strideB: k * l, accumulate: true,
     });
+  }
+}
+
+/** convForward's gradients (see Backend.convBackward) from the backend's own three primitives and reductions. */
+export function convBackwardComposed(
+  be: Pick<Backend, 'alloc' | 'convInputGrad' | 'convWeightGrad' | 'reduce'>, dy: TypedArray, x: TypedArray, w: TypedArray, grads: ConvGrads, p: ConvParams,
+): void {
+  if (grads.x) be.convInputGrad(dy, w, grads.x, p);
+  if (grads.w) be.convWeightGrad(x, dy, grads.w, p);
+  if (grads.bias) {
+    // (N, C_out, L) -> (N, C_out) -> (C_out)
+    const perImage = be.alloc(dy instanceof Float64Array ? 'float64' : 'float32', p.batch * p.outChannels);
+    be.reduce('sum', dy, p.batch * p.outChannels, p.outH * p.outW, 1, perImage);
+    be.reduce('sum', perImage, 1, p.batch, p.outChannels, grads.bias);
   }
 }

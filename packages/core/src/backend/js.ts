@@ -1,7 +1,7 @@
 import { allocArray, type DType, type TypedArray } from '../dtype.js';
 import { sizeOf, stridesOf, type Shape } from '../shape.js';
 import type { Backend, BinaryOp, ConvParams, Im2colParams, MatmulParams, ReduceOp, UnaryOp } from './backend.js';
-import { convForwardComposed, convInputGradComposed, convWeightGradComposed } from './conv.js';
+import { convBackwardComposed, convForwardComposed, convInputGradComposed, convWeightGradComposed } from './conv.js';
 import { lstmArrays, lstmBackwardComposed, lstmForwardComposed } from './lstm.js';
 
 type F1 = (x: number, p0: number, p1: number) => number;
@@ -458,6 +458,10 @@ export const jsBackend: Backend = {
 
   convWeightGrad(x, y, out, p: ConvParams) {
     convWeightGradComposed(jsBackend, x, y, out, p);
+  },
+
+  convBackward(dy, x, w, grads, p: ConvParams) {
+    convBackwardComposed(jsBackend, dy, x, w, grads, p);
   },
 };
 

@@ -88,25 +88,24 @@ function convForward(name: string, g: Geometry, x: Tensor, w: Tensor, bias?: Ten
   const out = empty([g.batch, g.outC, g.outH, g.outW], x.dtype);
   getBackend().convForward(x.data, w.data, out.data, convParams(g), bias?.data ?? null);
   return record(name, out, bias ? [x, w, bias] : [x, w], (gy) => {
+    if (!isGradEnabled()) return convGrads(g, gy, x, w, bias);
+    // the gradients' own graph is wanted (double backward): they are ops
     const grads = [
       x.requiresGrad ? convInputGrad(`${name}Backward`, g, gy, w) : null,
       w.requiresGrad ? convWeightGrad(`${name}Backward`, g, x, gy) : null,
     ];
-    if (bias) grads.push(bias.requiresGrad ? biasGrad(gy) : null);
+    if (bias) grads.push(bias.requiresGrad ? sum(gy, [0, 2, 3]) : null);
     return grads;
   });
 }
 
-/** d(bias) = Σ of gy (N, C, H, W) over images and positions: kernel calls, or ops when the gradient's graph is wanted. */
-function biasGrad(gy: Tensor): Tensor {
-  if (isGradEnabled()) return sum(gy, [0, 2, 3]);
-  const [N, C, H, W] = gy.shape as [number, number, number, number];
-  const be = getBackend();
-  const perImage = be.alloc(gy.dtype, N * C);
-  be.reduce('sum', gy.data, N * C, H * W, 1, perImage);
-  const out = empty([C], gy.dtype);
-  be.reduce('sum', perImage, 1, N, C, out.data);
-  return out;
+/** The gradients of convForward's inputs that need one, by one backend call that reads gy once. */
+function convGrads(g: Geometry, gy: Tensor, x: Tensor, w: Tensor, bias: Tensor | null | undefined): Array<Tensor | null> {
+  const dx = x.requiresGrad ? empty([g.batch, g.inC, g.height, g.width], gy.dtype) : null;
+  const dw = w.requiresGrad ? empty([g.outC, g.inC / g.groups, g.kernelH, g.kernelW], gy.dtype) : null;
+  const db = bias?.requiresGrad ? empty([g.outC], gy.dtype) : null;
+  getBackend().convBackward(gy.data, x.data, w.data, { x: dx?.data ?? null, w: dw?.data ?? null, bias: db?.data ?? null }, convParams(g));
+  return bias ? [dx, dw, db] : [dx, dw];
 }
 
 /** x (N, C, H, W) = col2im(W^T @ y), per group: conv's input gradient and the transposed conv. */

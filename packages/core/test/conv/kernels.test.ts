@@ -206,6 +206,20 @@ describe.each(listBackends())('convForward / convInputGrad / convWeightGrad on t
         be.convWeightGrad(x, y, wo, p);
         jsBackend.convWeightGrad(x, y, wr, p);
         compare(wo, wr);
+        // convBackward: the two adjoints and the bias sum in one call, any of them left out
+        const br = new Float32Array(p.outChannels);
+        for (let i = 0; i < y.length; i++) br[Math.floor(i / l) % p.outChannels]! += y[i]!;
+        for (const want of [[true, true, true], [true, false, false], [false, true, false], [false, false, true], [false, true, true]]) {
+          const grads = {
+            x: want[0] ? new Float32Array(x.length).fill(9) : null,
+            w: want[1] ? new Float32Array(w.length).fill(9) : null,
+            bias: want[2] ? new Float32Array(p.outChannels).fill(9) : null,
+          };
+          be.convBackward(y, x, w, grads, p);
+          if (grads.x) compare(grads.x, xr);
+          if (grads.w) compare(grads.w, wr);
+          if (grads.bias) compare(grads.bias, br);
+        }
       } finally {
         setBackend(prev);
       }

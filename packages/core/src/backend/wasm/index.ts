@@ -7,7 +7,7 @@ import type { TypedArray } from '../../dtype.js';
 import { stridesOf, type Shape } from '../../shape.js';
 import type { Backend, BinaryOp, ConvParams, Im2colParams, MatmulParams, ReduceOp, UnaryOp } from '../backend.js';
 import type { LstmSaved } from '../backend.js';
-import { convForwardComposed, convGemmSizes, convInputGradComposed, convWeightGradComposed, fillBias } from '../conv.js';
+import { convBackwardComposed, convForwardComposed, convGemmSizes, convInputGradComposed, convWeightGradComposed, fillBias } from '../conv.js';
 import { LstmArrays, lstmArrays, lstmBackwardComposed, lstmForwardComposed, lstmStarts } from '../lstm.js';
 import { NeuroneError } from '../../errors.js';
 import { jsBackend as js } from '../js.js';
@@ -817,6 +817,57 @@ export const wasmBackend: Backend = {
         b: c.col, ldb: c.l, strideB: c.k * c.l, transB: true, c: c.out, ldc: c.k, strideC: 0, accumulate: true,
       }));
     }, () => convWeightGradComposed(js, x, y, out, p));
+  },
+
+  convBackward(dy, x, w, grads, p: ConvParams) {
+    const outs = [grads.x, grads.w, grads.bias].filter((o) => o !== null);
+    if (![dy, x, w, ...outs].every(isF32) || p.groups !== 1 || dy.length === 0) return convBackwardComposed(wasmBackend, dy, x, w, grads, p);
+    const { m, k, l } = convGemmSizes(p);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      // dy is copied in once and read by all three
+      const py = r.put(dy);
+      const pw = grads.x ? r.put(w) : 0;
+      const px = grads.w ? r.put(x) : 0;
+      const pdx = grads.x ? r.space(grads.x) : 0;
+      const pdw = grads.w ? r.zeros(grads.w.length * 4) : 0;
+      const g = r.ints(im2colInts(p));
+      const chunk = convChunk(p.batch, k * l);
+      const col = grads.x || grads.w ? r.alloc(chunk * k * l * 4) : 0;
+      const imageBytes = p.channels * p.height * p.width * 4;
+      const threads = (count: number) => threadsFor(2 * count * m * k * l, GEMM_MIN_FLOPS);
+      for (let n0 = 0; n0 < p.batch && col !== 0; n0 += chunk) {
+        const count = Math.min(chunk, p.batch - n0);
+        const yn = py + n0 * m * l * 4;
+        if (grads.x) {
+          // col = w^T (K, M) @ dy[n] (M, L), then folded back onto the images
+          runTasks(gemmTasks(r, threads(count), {
+            batch: count, m: k, n: l, k: m, a: pw, lda: k, strideA: 0, transA: true,
+            b: yn, ldb: l, strideB: m * l, transB: false, c: col, ldc: l, strideC: k * l, accumulate: false,
+          }));
+          windowTasks('col2im', col, pdx + n0 * imageBytes, g, count, count * k * l);
+        }
+        if (grads.w) {
+          // dW (M, K) += dy[n] (M, L) @ im2col(x)[n]^T (L, K), summed over the chunk
+          windowTasks('im2col', px + n0 * imageBytes, col, g, count, count * k * l);
+          runTasks(gemmTasks(r, threads(count), {
+            batch: count, m, n: k, k: l, a: yn, lda: l, strideA: m * l, transA: false,
+            b: col, ldb: l, strideB: k * l, transB: true, c: pdw, ldc: k, strideC: 0, accumulate: true,
+          }));
+        }
+      }
+      if (grads.bias) {
+        // (N, C_out, L) -> (N, C_out) -> (C_out)
+        const perImage = r.alloc(p.batch * m * 4);
+        r.k.reduce(REDUCE_CODES.sum, py, p.batch * m, l, 1, perImage, r.alloc(8));
+        const pb = r.space(grads.bias);
+        r.k.reduce(REDUCE_CODES.sum, perImage, 1, p.batch, m, pb, r.alloc(m * 8));
+        r.take(pb, grads.bias);
+      }
+      if (grads.x) r.take(pdx, grads.x);
+      if (grads.w) r.take(pdw, grads.w);
+    }, () => convBackwardComposed(js, dy, x, w, grads, p));
   },
 };
 
