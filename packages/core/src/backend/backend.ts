@@ -133,6 +133,11 @@ export interface Im2colParams {
 }
 
 /** Geometry of a convolution: the image side is im2col's input, the weight is (outChannels, channels / groups, kernelH, kernelW). */
+/** What a convForward kept for its backward (the unrolled input), in the backend's own form: opaque to callers. */
+export interface ConvSaved {
+  readonly convSaved: true;
+}
+
 /** The gradients convBackward writes; null: not wanted. */
 export interface ConvGrads {
   /** (batch, channels, height, width) */
@@ -271,8 +276,13 @@ export interface Backend {
    */
   gruCell(gi: TypedArray, gh: TypedArray, hPrev: TypedArray, act: TypedArray, h: TypedArray, hidden: number): void;
 
-  /** Convolution: out (batch, outChannels, outH, outW) = w @ im2col(x) (+ bias per output channel), per group. */
-  convForward(x: TypedArray, w: TypedArray, out: TypedArray, p: ConvParams, bias?: TypedArray | null): void;
+  /**
+   * Convolution: out (batch, outChannels, outH, outW) = w @ im2col(x) (+ bias
+   * per output channel), per group. With `keep`, the backend may keep what
+   * convBackward needs for the weight gradient (the unrolled input) and return
+   * it; it is freed by convFree, or when the handle is garbage collected.
+   */
+  convForward(x: TypedArray, w: TypedArray, out: TypedArray, p: ConvParams, bias?: TypedArray | null, keep?: boolean): ConvSaved | null;
   /** Its adjoint in x (conv's input gradient, the transposed convolution): out (batch, channels, height, width) = col2im(w^T @ y). */
   convInputGrad(y: TypedArray, w: TypedArray, out: TypedArray, p: ConvParams): void;
   /** Its adjoint in w (conv's weight gradient): overwrites out (outChannels, channels / groups, kH, kW) with sum_n y[n] @ im2col(x)[n]^T. */
@@ -284,5 +294,7 @@ export interface Backend {
    * grads.bias (outChannels) = Σ dy over images and positions). A fast
    * backend reads dy once for all three.
    */
-  convBackward(dy: TypedArray, x: TypedArray, w: TypedArray, grads: ConvGrads, p: ConvParams): void;
+  convBackward(dy: TypedArray, x: TypedArray, w: TypedArray, grads: ConvGrads, p: ConvParams, saved?: ConvSaved | null): void;
+  /** Frees what a convForward kept (a freed or foreign handle is then ignored by convBackward). */
+  convFree(saved: ConvSaved): void;
 }

@@ -3,7 +3,7 @@ import { jsBackend } from './js.js';
 import { wasmBackend } from './wasm/index.js';
 
 export type {
-  Backend, BinaryOp, ConvGrads, ConvParams, Im2colParams, LstmForwardOut, LstmGrads, LstmParams, LstmSaved, LstmWeights, MatmulParams, ReduceOp, Resident, UnaryOp,
+  Backend, BinaryOp, ConvGrads, ConvParams, ConvSaved, Im2colParams, LstmForwardOut, LstmGrads, LstmParams, LstmSaved, LstmWeights, MatmulParams, ReduceOp, Resident, UnaryOp,
 } from './backend.js';
 export { jsBackend } from './js.js';
 export { wasmBackend, setNumThreads, getNumThreads, wasmInfo } from './wasm/index.js';

@@ -450,6 +450,7 @@ export const jsBackend: Backend = {
 
   convForward(x, w, out, p: ConvParams, bias) {
     convForwardComposed(jsBackend, x, w, out, p, bias);
+    return null;
   },
 
   convInputGrad(y, w, out, p: ConvParams) {
@@ -463,6 +464,8 @@ export const jsBackend: Backend = {
   convBackward(dy, x, w, grads, p: ConvParams) {
     convBackwardComposed(jsBackend, dy, x, w, grads, p);
   },
+
+  convFree() {},
 };
 
 /**

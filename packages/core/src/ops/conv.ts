@@ -10,7 +10,7 @@
 // The gradient of each primitive is made of the three primitives again, so
 // gradients of any order are available (e.g. for gradient penalties).
 import { isGradEnabled, record } from '../autograd.js';
-import { getBackend, type ConvParams } from '../backend/index.js';
+import { getBackend, type ConvParams, type ConvSaved } from '../backend/index.js';
 import { ShapeError, fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { add, cast } from './elementwise.js';
@@ -86,9 +86,17 @@ function convParams(g: Geometry): ConvParams {
 /** y (N, C_out, H_out, W_out) = W @ im2col(x) (+ bias per output channel), per group. */
 function convForward(name: string, g: Geometry, x: Tensor, w: Tensor, bias?: Tensor | null): Tensor {
   const out = empty([g.batch, g.outC, g.outH, g.outW], x.dtype);
-  getBackend().convForward(x.data, w.data, out.data, convParams(g), bias?.data ?? null);
-  return record(name, out, bias ? [x, w, bias] : [x, w], (gy) => {
-    if (!isGradEnabled()) return convGrads(g, gy, x, w, bias);
+  const be = getBackend();
+  // what the weight gradient reads (the unrolled input) may stay in the backend until the backward
+  const saved = be.convForward(x.data, w.data, out.data, convParams(g), bias?.data ?? null, isGradEnabled() && w.requiresGrad);
+  return record(name, out, bias ? [x, w, bias] : [x, w], (gy, retain) => {
+    const now = getBackend();
+    if (!isGradEnabled()) {
+      const grads = convGrads(g, gy, x, w, bias, now === be ? saved : null);
+      if (saved && !retain) be.convFree(saved);
+      return grads;
+    }
+    if (saved && !retain) be.convFree(saved);
     // the gradients' own graph is wanted (double backward): they are ops
     const grads = [
       x.requiresGrad ? convInputGrad(`${name}Backward`, g, gy, w) : null,
@@ -100,11 +108,11 @@ function convForward(name: string, g: Geometry, x: Tensor, w: Tensor, bias?: Ten
 }
 
 /** The gradients of convForward's inputs that need one, by one backend call that reads gy once. */
-function convGrads(g: Geometry, gy: Tensor, x: Tensor, w: Tensor, bias: Tensor | null | undefined): Array<Tensor | null> {
+function convGrads(g: Geometry, gy: Tensor, x: Tensor, w: Tensor, bias: Tensor | null | undefined, saved: ConvSaved | null): Array<Tensor | null> {
   const dx = x.requiresGrad ? empty([g.batch, g.inC, g.height, g.width], gy.dtype) : null;
   const dw = w.requiresGrad ? empty([g.outC, g.inC / g.groups, g.kernelH, g.kernelW], gy.dtype) : null;
   const db = bias?.requiresGrad ? empty([g.outC], gy.dtype) : null;
-  getBackend().convBackward(gy.data, x.data, w.data, { x: dx?.data ?? null, w: dw?.data ?? null, bias: db?.data ?? null }, convParams(g));
+  getBackend().convBackward(gy.data, x.data, w.data, { x: dx?.data ?? null, w: dw?.data ?? null, bias: db?.data ?? null }, convParams(g), saved);
   return bias ? [dx, dw, db] : [dx, dw];
 }
 

@@ -129,6 +129,39 @@ describe('conv ops against a direct convolution', () => {
     });
   }
 
+  it.each(listBackends())('float32 conv2d layers: backward twice on a retained graph, frees out of order, a second forward in between (%s backend)', (name) => {
+    const prev = getBackend().name;
+    setBackend(name);
+    try {
+      manualSeed(23);
+      const x = randn([3, 4, 10, 9], { requiresGrad: true });
+      const w1 = randn([5, 4, 3, 3], { requiresGrad: true });
+      const w2 = randn([6, 5, 3, 3], { requiresGrad: true });
+      const b2 = randn([6], { requiresGrad: true });
+      const run = () => conv2d(conv2d(x, w1, null, { padding: 1 }).tanh(), w2, b2, { stride: 2 }).square().sum();
+      // the float64 twin: the reference composition of the same maths
+      const [x64, w164, w264, b264] = [x, w1, w2, b2].map((t) => t.detach().double().requiresGrad_());
+      conv2d(conv2d(x64!, w164!, null, { padding: 1 }).tanh(), w264!, b264!, { stride: 2 }).square().sum().backward();
+      const want = [x64!, w164!, w264!, b264!].map((t) => [...t.grad!.toList()]);
+      const close = (t: typeof x, i: number) => {
+        const got = [...t.grad!.toList()];
+        for (let k = 0; k < got.length; k++) expect(Math.abs(got[k]! - want[i]![k]!)).toBeLessThan(1e-3 * (1 + Math.abs(want[i]![k]!)));
+      };
+      const first = run();
+      const second = run(); // kept beside the first's
+      first.backward(undefined, { retainGraph: true });
+      [x, w1, w2, b2].forEach(close);
+      for (const t of [x, w1, w2, b2]) t.grad = null;
+      second.backward(); // frees the second's while the first's are still kept
+      [x, w1, w2, b2].forEach(close);
+      for (const t of [x, w1, w2, b2]) t.grad = null;
+      first.backward();
+      [x, w1, w2, b2].forEach(close);
+    } finally {
+      setBackend(prev);
+    }
+  });
+
   it('conv1d equals conv2d on a height-1 image', () => {
     manualSeed(22);
     const x = randn([2, 4, 15]);
@@ -219,6 +252,16 @@ describe.each(listBackends())('convForward / convInputGrad / convWeightGrad on t
           if (grads.x) compare(grads.x, xr);
           if (grads.w) compare(grads.w, wr);
           if (grads.bias) compare(grads.bias, br);
+        }
+        // what a forward kept serves the weight gradient, as often as asked, until freed; then x is read again
+        const saved = be.convForward(x, w, new Float32Array(y.length), p, null, true);
+        if (name === 'wasm' && p.groups === 1 && !label.startsWith('large')) expect(saved).not.toBeNull();
+        for (let round = 0; round < 3; round++) {
+          if (round === 2 && saved) be.convFree(saved);
+          const grads = { x: new Float32Array(x.length).fill(9), w: new Float32Array(w.length).fill(9), bias: null };
+          be.convBackward(y, x, w, grads, p, saved);
+          compare(grads.x, xr);
+          compare(grads.w, wr);
         }
       } finally {
         setBackend(prev);

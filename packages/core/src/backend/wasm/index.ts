@@ -6,7 +6,7 @@
 import type { TypedArray } from '../../dtype.js';
 import { stridesOf, type Shape } from '../../shape.js';
 import type { Backend, BinaryOp, ConvParams, Im2colParams, MatmulParams, ReduceOp, UnaryOp } from '../backend.js';
-import type { LstmSaved } from '../backend.js';
+import type { ConvSaved, LstmSaved } from '../backend.js';
 import { convBackwardComposed, convForwardComposed, convGemmSizes, convInputGradComposed, convWeightGradComposed, fillBias } from '../conv.js';
 import { LstmArrays, lstmArrays, lstmBackwardComposed, lstmForwardComposed, lstmStarts } from '../lstm.js';
 import { NeuroneError } from '../../errors.js';
@@ -152,7 +152,7 @@ function residentOffset(h: unknown, x: TypedArray): number {
  * backward passes (act 4H, tc, hPrev, cPrev per row: 7H floats), instead of
  * being copied out and back in.
  */
-class WasmLstmSaved implements LstmSaved {
+class WasmLstmSaved implements LstmSaved, SavedBlock {
   readonly lstmSaved = true;
   live = true;
   constructor(readonly offset: number, readonly block: object, readonly bytes: number, readonly rows: number, readonly hidden: number) {}
@@ -174,23 +174,54 @@ class WasmLstmSaved implements LstmSaved {
 }
 
 /**
- * Bytes of LSTM saved buffers kept in wasm memory at most: past it (forwards
- * whose backward never came and whose handles are not yet collected) they are
- * copied out instead, so wasm memory, which never shrinks, stays bounded.
+ * Bytes of saved buffers (LSTM layers, conv columns) kept in wasm memory at
+ * most: past it (forwards whose backward never came and whose handles are
+ * not yet collected) an LSTM's are copied out and a conv's are not kept, so
+ * wasm memory, which never shrinks, stays bounded.
  */
-const LSTM_SAVED_CAP = 512 << 20;
-let lstmSavedBytes = 0;
-const lstmSavedCollected = new FinalizationRegistry<{ block: object; bytes: number }>(({ block, bytes }) => {
-  lstmSavedBytes -= bytes;
+const SAVED_CAP = 512 << 20;
+let savedBytes = 0;
+const savedCollected = new FinalizationRegistry<{ block: object; bytes: number }>(({ block, bytes }) => {
+  savedBytes -= bytes;
   rt().unpin(block);
 });
 
-function freeLstmSaved(s: WasmLstmSaved): void {
+/** A block for saved buffers, or null past the cap or when memory cannot grow; `make` wraps it in its handle. */
+function reserveSaved<T extends SavedBlock>(bytes: number, make: (offset: number, block: object) => T): T | null {
+  if (savedBytes + bytes > SAVED_CAP) return null;
+  try {
+    const { offset, block } = rt().reserve(bytes);
+    const kept = make(offset, block);
+    savedBytes += bytes;
+    savedCollected.register(kept, { block, bytes }, kept);
+    return kept;
+  } catch (e) {
+    if (e instanceof OutOfWasmMemory) return null;
+    throw e;
+  }
+}
+
+interface SavedBlock {
+  live: boolean;
+  readonly block: object;
+  readonly bytes: number;
+}
+
+function freeSaved(s: SavedBlock): void {
   if (!s.live) return;
   s.live = false;
-  lstmSavedCollected.unregister(s);
-  lstmSavedBytes -= s.bytes;
+  savedCollected.unregister(s);
+  savedBytes -= s.bytes;
   rt().unpin(s.block);
+}
+
+// ---- what a conv forward keeps for its backward ----
+
+/** The unrolled input (batch x K x L floats) of a conv forward, left in wasm memory for the weight gradient. */
+class WasmConvSaved implements ConvSaved, SavedBlock {
+  readonly convSaved = true;
+  live = true;
+  constructor(readonly offset: number, readonly block: object, readonly bytes: number) {}
 }
 
 // ---- layouts ----
@@ -617,18 +648,8 @@ export const wasmBackend: Backend = {
     const { starts, rows } = lstmStarts(sizes);
     const N = sizes[0]!;
     // what the backward reads stays in wasm memory, in a block reserved before this call's scratch
-    let kept: WasmLstmSaved | null = null;
     const bytes = rows * 7 * H * 4;
-    if (keep && lstmSavedBytes + bytes <= LSTM_SAVED_CAP) {
-      try {
-        const { offset, block } = rt().reserve(bytes);
-        kept = new WasmLstmSaved(offset, block, bytes, rows, H);
-        lstmSavedBytes += bytes;
-        lstmSavedCollected.register(kept, { block, bytes }, kept);
-      } catch (e) {
-        if (!(e instanceof OutOfWasmMemory)) throw e;
-      }
-    }
+    const kept = keep ? reserveSaved(bytes, (offset, block) => new WasmLstmSaved(offset, block, bytes, rows, H)) : null;
     let result: LstmSaved | null = kept;
     // the whole layer in wasm memory: the input projection of every row, then per step a GEMM
     // adding into its block and the cell reading it there; the states are copied, never taken out
@@ -686,7 +707,7 @@ export const wasmBackend: Backend = {
         result = a;
       }
     }, () => {
-      if (kept) freeLstmSaved(kept);
+      if (kept) freeSaved(kept);
       result = lstmForwardComposed(js, w, h0, c0, out, p, keep);
     });
     return result;
@@ -763,7 +784,7 @@ export const wasmBackend: Backend = {
   },
 
   lstmFree(saved) {
-    if (saved instanceof WasmLstmSaved) freeLstmSaved(saved);
+    if (saved instanceof WasmLstmSaved) freeSaved(saved);
   },
 
   gruCell(gi, gh, hPrev, act, h, hidden) {
@@ -779,20 +800,31 @@ export const wasmBackend: Backend = {
     }, () => js.gruCell(gi, gh, hPrev, act, h, hidden));
   },
 
-  convForward(x, w, out, p: ConvParams, bias) {
+  convForward(x, w, out, p: ConvParams, bias, keep = false) {
     if (!isF32(x) || !isF32(w) || !isF32(out) || (bias != null && !isF32(bias)) || p.groups !== 1 || out.length === 0) {
-      return convForwardComposed(wasmBackend, x, w, out, p, bias);
+      convForwardComposed(wasmBackend, x, w, out, p, bias);
+      return null;
     }
+    // the columns of the whole batch stay in wasm memory for the weight gradient, in a block reserved before this call's scratch
+    const { k, l } = convGemmSizes(p);
+    const bytes = p.batch * k * l * 4;
+    let kept = keep && bytes <= CONV_COLUMN_BYTES ? reserveSaved(bytes, (offset, block) => new WasmConvSaved(offset, block, bytes)) : null;
     // the product is added onto the bias
     const init = bias == null ? null : (o: Float32Array) => fillBias(o, bias, p.batch, p.outH * p.outW);
     convFrame(x, w, out, p, init, (c) => {
-      windowTasks('im2col', c.a + c.n0 * c.imageBytes, c.col, c.g, c.count, c.count * c.k * c.l);
+      const col = kept ? kept.offset + c.n0 * c.k * c.l * 4 : c.col;
+      windowTasks('im2col', c.a + c.n0 * c.imageBytes, col, c.g, c.count, c.count * c.k * c.l);
       // (M, K) @ (K, L) for every image of the chunk, one weight
       runTasks(gemmTasks(c.r, threadsFor(2 * c.count * c.m * c.k * c.l, GEMM_MIN_FLOPS), {
         batch: c.count, m: c.m, n: c.l, k: c.k, a: c.b, lda: c.k, strideA: 0, transA: false,
-        b: c.col, ldb: c.l, strideB: c.k * c.l, transB: false, c: c.out + c.n0 * c.m * c.l * 4, ldc: c.l, strideC: c.m * c.l, accumulate: bias != null,
+        b: col, ldb: c.l, strideB: c.k * c.l, transB: false, c: c.out + c.n0 * c.m * c.l * 4, ldc: c.l, strideC: c.m * c.l, accumulate: bias != null,
       }));
-    }, () => convForwardComposed(js, x, w, out, p, bias));
+    }, () => {
+      if (kept) freeSaved(kept);
+      kept = null;
+      convForwardComposed(js, x, w, out, p, bias);
+    }, kept !== null);
+    return kept;
   },
 
   convInputGrad(y, w, out, p: ConvParams) {
@@ -819,25 +851,27 @@ export const wasmBackend: Backend = {
     }, () => convWeightGradComposed(js, x, y, out, p));
   },
 
-  convBackward(dy, x, w, grads, p: ConvParams) {
+  convBackward(dy, x, w, grads, p: ConvParams, saved = null) {
     const outs = [grads.x, grads.w, grads.bias].filter((o) => o !== null);
     if (![dy, x, w, ...outs].every(isF32) || p.groups !== 1 || dy.length === 0) return convBackwardComposed(wasmBackend, dy, x, w, grads, p);
     const { m, k, l } = convGemmSizes(p);
+    // the forward's columns, if it kept them: no copy of x, no im2col
+    const kept = saved instanceof WasmConvSaved && saved.live && saved.bytes === p.batch * k * l * 4 ? saved : null;
     guarded(() => {
       const r = rt();
       r.reset();
       // dy is copied in once and read by all three
       const py = r.put(dy);
       const pw = grads.x ? r.put(w) : 0;
-      const px = grads.w ? r.put(x) : 0;
+      const px = grads.w && !kept ? r.put(x) : 0;
       const pdx = grads.x ? r.space(grads.x) : 0;
       const pdw = grads.w ? r.zeros(grads.w.length * 4) : 0;
       const g = r.ints(im2colInts(p));
       const chunk = convChunk(p.batch, k * l);
-      const col = grads.x || grads.w ? r.alloc(chunk * k * l * 4) : 0;
+      const col = grads.x || (grads.w && !kept) ? r.alloc(chunk * k * l * 4) : 0;
       const imageBytes = p.channels * p.height * p.width * 4;
       const threads = (count: number) => threadsFor(2 * count * m * k * l, GEMM_MIN_FLOPS);
-      for (let n0 = 0; n0 < p.batch && col !== 0; n0 += chunk) {
+      for (let n0 = 0; n0 < p.batch && (grads.x || grads.w); n0 += chunk) {
         const count = Math.min(chunk, p.batch - n0);
         const yn = py + n0 * m * l * 4;
         if (grads.x) {
@@ -850,10 +884,11 @@ export const wasmBackend: Backend = {
         }
         if (grads.w) {
           // dW (M, K) += dy[n] (M, L) @ im2col(x)[n]^T (L, K), summed over the chunk
-          windowTasks('im2col', px + n0 * imageBytes, col, g, count, count * k * l);
+          const cols = kept ? kept.offset + n0 * k * l * 4 : col;
+          if (!kept) windowTasks('im2col', px + n0 * imageBytes, cols, g, count, count * k * l);
           runTasks(gemmTasks(r, threads(count), {
             batch: count, m, n: k, k: l, a: yn, lda: l, strideA: m * l, transA: false,
-            b: col, ldb: l, strideB: k * l, transB: true, c: pdw, ldc: k, strideC: 0, accumulate: true,
+            b: cols, ldb: l, strideB: k * l, transB: true, c: pdw, ldc: k, strideC: 0, accumulate: true,
           }));
         }
       }
@@ -868,6 +903,10 @@ export const wasmBackend: Backend = {
       if (grads.x) r.take(pdx, grads.x);
       if (grads.w) r.take(pdw, grads.w);
     }, () => convBackwardComposed(js, dy, x, w, grads, p));
+  },
+
+  convFree(saved) {
+    if (saved instanceof WasmConvSaved) freeSaved(saved);
   },
 };
 
@@ -900,7 +939,7 @@ interface ConvChunk {
  */
 function convFrame(
   a: Float32Array, b: Float32Array, out: Float32Array, p: ConvParams, init: ((out: Float32Array) => void) | null,
-  step: (c: ConvChunk) => void, slow: () => void,
+  step: (c: ConvChunk) => void, slow: () => void, noColumns = false,
 ): void {
   const { m, k, l } = convGemmSizes(p);
   guarded(() => {
@@ -912,7 +951,7 @@ function convFrame(
     if (init) init(r.f32.subarray(po >> 2, (po >> 2) + out.length));
     const g = r.ints(im2colInts(p));
     const chunk = convChunk(p.batch, k * l);
-    const col = r.alloc(chunk * k * l * 4);
+    const col = noColumns ? 0 : r.alloc(chunk * k * l * 4);
     const imageBytes = p.channels * p.height * p.width * 4;
     for (let n0 = 0; n0 < p.batch; n0 += chunk) {
       step({ r, a: pa, b: pb, out: po, g, col, n0, count: Math.min(chunk, p.batch - n0), m, k, l, imageBytes });
