@@ -90,21 +90,23 @@ function convForward(name: string, g: Geometry, x: Tensor, w: Tensor, bias?: Ten
   // what the weight gradient reads (the unrolled input) may stay in the backend until the backward
   const saved = be.convForward(x.data, w.data, out.data, convParams(g), bias?.data ?? null, isGradEnabled() && w.requiresGrad);
   return record(name, out, bias ? [x, w, bias] : [x, w], (gy, retain) => {
-    const now = getBackend();
-    if (!isGradEnabled()) {
-      const grads = convGrads(g, gy, x, w, bias, now === be ? saved : null);
-      if (saved && !retain) be.convFree(saved);
-      return grads;
-    }
+    // when the gradients' own graph is wanted (double backward) they are ops
+    const grads = isGradEnabled()
+      ? convGradOps(name, g, gy, x, w, bias)
+      : convGrads(g, gy, x, w, bias, getBackend() === be ? saved : null);
     if (saved && !retain) be.convFree(saved);
-    // the gradients' own graph is wanted (double backward): they are ops
-    const grads = [
-      x.requiresGrad ? convInputGrad(`${name}Backward`, g, gy, w) : null,
-      w.requiresGrad ? convWeightGrad(`${name}Backward`, g, x, gy) : null,
-    ];
-    if (bias) grads.push(bias.requiresGrad ? sum(gy, [0, 2, 3]) : null);
     return grads;
   });
+}
+
+/** The gradients of convForward's inputs as recorded ops: the three primitives and a sum. */
+function convGradOps(name: string, g: Geometry, gy: Tensor, x: Tensor, w: Tensor, bias: Tensor | null | undefined): Array<Tensor | null> {
+  const grads = [
+    x.requiresGrad ? convInputGrad(`${name}Backward`, g, gy, w) : null,
+    w.requiresGrad ? convWeightGrad(`${name}Backward`, g, x, gy) : null,
+  ];
+  if (bias) grads.push(bias.requiresGrad ? sum(gy, [0, 2, 3]) : null);
+  return grads;
 }
 
 /** The gradients of convForward's inputs that need one, by one backend call that reads gy once. */
