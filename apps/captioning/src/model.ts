@@ -18,7 +18,7 @@ export interface ModelConfig {
 }
 
 export const DEFAULT_CONFIG: Omit<ModelConfig, 'vocabSize'> = {
-  encoder: [8, 'M', 16, 'M', 32, 'M', 64, 'M'],
+  encoder: [16, 'M', 32, 'M', 64, 'M', 64],
   embedding: 32,
   hidden: 128,
   attention: 64,

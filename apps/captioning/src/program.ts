@@ -85,7 +85,7 @@ export function buildProgram(argv: readonly string[] = process.argv.slice(2)): C
     .option('--quiet', 'no progress bar')
     .addOption(backendOption())
     .addHelpText('after', '\nExample:\n  neurone-caption train --minutes 20 --checkpoint run/captioner.safetensors\n  neurone-caption train --resume run/captioner.safetensors --steps 2000\n')
-    .action((o: Record<string, unknown>, cmd: Command) => {
+    .action(async (o: Record<string, unknown>, cmd: Command) => {
       useBackend(o.backend as string | undefined);
       const explicit = (k: string) => cmd.getOptionValueSource(k) === 'cli';
       const resume = o.resume ? loadCaptionCheckpoint(o.resume as string) : undefined;
@@ -115,7 +115,7 @@ export function buildProgram(argv: readonly string[] = process.argv.slice(2)): C
       };
       process.once('SIGINT', onSig);
       const t0 = Date.now();
-      const res = train({
+      const res = await train({
         model: mc, train: tc, checkpoint, minutes: o.minutes as number | undefined,
         command: ['neurone-caption', ...argv].join(' '),
         resume: resume ? { model: resume.model, vocab: resume.vocab, meta: resume.meta, optimizer: resume.optimizer } : undefined,

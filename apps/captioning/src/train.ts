@@ -22,7 +22,7 @@ export const DEFAULT_TRAIN: TrainConfig = {
   pretrainSteps: 150,
   frozenSteps: 150,
   finetuneSteps: 600,
-  trainScenes: 4000,
+  trainScenes: 12000,
   valScenes: 100,
   valEvery: 150,
   seed: 1,
@@ -50,8 +50,15 @@ export function defaultModelConfig(vocab: Vocabulary): ModelConfig {
   return { ...DEFAULT_CONFIG, encoder: [...DEFAULT_CONFIG.encoder], vocabSize: vocab.size };
 }
 
-/** Runs (or resumes) training; returns the final model and its validation metrics. */
-export function train(req: TrainRequest): { model: Captioner; vocab: Vocabulary; val: Metrics | null; meta: CaptionMeta } {
+/** Lets signals (Ctrl-C), timers and I/O run between steps. */
+const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Runs (or resumes) training; returns the final model and its validation
+ * metrics. It yields to the event loop before every step, so that a signal
+ * handler can ask it to stop through `shouldStop`.
+ */
+export async function train(req: TrainRequest): Promise<{ model: Captioner; vocab: Vocabulary; val: Metrics | null; meta: CaptionMeta }> {
   const log = req.log ?? (() => {});
   const vocab = req.resume?.vocab ?? new Vocabulary();
   const cfg = req.train;
@@ -124,6 +131,7 @@ export function train(req: TrainRequest): { model: Captioner; vocab: Vocabulary;
     const over = (): boolean => (budgetMs !== undefined ? elapsed() >= phaseEndMs(phase) : progress.phaseStep >= phaseSteps(phase));
     log(`phase ${phase}${phase === 'frozen' ? ' (encoder frozen)' : phase === 'finetune' ? ' (encoder unfrozen)' : ' (presence classification)'}`);
     while (!over()) {
+      await breathe();
       if (req.shouldStop?.()) {
         save();
         return { model, vocab, val, meta: { format: 'neurone-captioning', version: 1, vocab: vocab.toJSON(), model: model.config, train: cfg, progress, val, command: req.command } };
