@@ -15,6 +15,8 @@ import type { RGBImage } from './imageops.js';
 import { ErrorRate } from './metrics.js';
 import { inkOnPaper, renderLine, renderPage } from './render.js';
 import { train } from './train.js';
+import { type Arch, DEFAULT_CONFIGS } from './model.js';
+import { LINE_HEIGHT } from './preprocess.js';
 
 const int = (name: string, min = 0) => (v: string): number => {
   const n = Number(v);
@@ -181,6 +183,7 @@ export function buildProgram(): Command {
     .option('--max-chars <n>', 'longest training line', int('--max-chars', 1), 40)
     .option('--digits-fraction <x>', 'share of MNIST digit strings in the stream', num('--digits-fraction'), 0.25)
     .option('--channels <list>', 'channels of each block, e.g. 16,32,48,64')
+    .option('--pools <list>', 'max-pool of each block as HxW, e.g. 2x2,2x1,2x1,2x1 (the widths multiply to the input columns per output frame)')
     .option('--hidden <n>', 'BLSTM units per direction', int('--hidden', 1))
     .option('--layers <n>', 'BLSTM layers', int('--layers', 1))
     .option('--no-progress', 'no progress bar: log a line at each validation')
@@ -194,6 +197,17 @@ export function buildProgram(): Command {
         config.channels = ch;
         const pools = (o.arch === 'mdlstm' ? [[2, 2], [2, 2], [2, 1], [2, 1]] : [[2, 2], [2, 2], [2, 1], [2, 1], [2, 1]]).slice(0, ch.length);
         if (ch.length > pools.length) throw new Error(`train: at most ${pools.length} blocks`);
+        config.pools = pools;
+      }
+      if (o.pools !== undefined) {
+        const pools = String(o.pools).split(',').map((p) => p.trim().split('x').map(Number));
+        if (pools.some((p) => p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 1))) {
+          throw new Error(`train: --pools must be HxW pairs separated by commas, e.g. 2x2,2x1; got '${String(o.pools)}'`);
+        }
+        const blocks = ((config.channels as number[] | undefined) ?? DEFAULT_CONFIGS[o.arch as Arch].channels).length;
+        if (pools.length !== blocks) throw new Error(`train: --pools gives ${pools.length} pools for ${blocks} blocks (see --channels)`);
+        const height = pools.reduce((h, [ph]) => h * ph!, 1);
+        if (height > LINE_HEIGHT) throw new Error(`train: --pools divides the height by ${height}, more than the ${LINE_HEIGHT}-pixel input`);
         config.pools = pools;
       }
       if (o.hidden !== undefined) config.hidden = o.hidden;

@@ -108,6 +108,21 @@ describe('train -> save -> load -> recognize', () => {
     expect(missing.err).toMatch(/cannot open .*missing\.png.*ENOENT/);
   });
 
+  it('train --pools sets the pooling of each block (here 2 columns per frame), and refuses pools that do not fit', async () => {
+    const out = join(dir, 'pools.safetensors');
+    const args = ['train', '--channels', '4,8', '--hidden', '8', '--layers', '1', '--steps', '1', '--batch-size', '2', '--val-every', '1', '--val-size', '1', '--max-chars', '8', '--no-progress'];
+    const r = await cli([...args, '--pools', '2x2,2x1', '--out', out]);
+    expect(r.code).toBe(0);
+    const m = loadModel(out).model;
+    expect(m.config.pools).toEqual([[2, 2], [2, 1]]);
+    expect(m.stride).toBe(2);
+    const wrongCount = await cli([...args, '--pools', '2x2', '--out', out]);
+    expect(wrongCount.code).toBe(1);
+    expect(wrongCount.err).toContain('--pools gives 1 pools for 2 blocks');
+    const malformed = await cli([...args, '--pools', '2x2,two', '--out', out]);
+    expect(malformed.err).toContain("--pools must be HxW pairs separated by commas, e.g. 2x2,2x1; got '2x2,two'");
+  });
+
   it('eval prints CER and WER on each set, also as JSON', async () => {
     const { out, code } = await cli(['eval', '--checkpoint', weights, '--count', '2', '--json']);
     expect(code).toBe(0);
