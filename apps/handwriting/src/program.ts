@@ -212,6 +212,14 @@ export function buildProgram(): Command {
       }
       if (o.hidden !== undefined) config.hidden = o.hidden;
       if (o.layers !== undefined) config.layers = o.layers;
+      // Ctrl-C: finish the step, validate, write the checkpoint (and the weights), exit normally; twice: quit now
+      let stop = false;
+      const onSigint = (): void => {
+        if (stop) process.exit(130);
+        stop = true;
+        console.error('stopping: saving after this step (Ctrl-C again to quit now)');
+      };
+      process.on('SIGINT', onSigint);
       const r = await train({
         arch: o.arch as 'crnn' | 'mdlstm', steps: o.steps as number, minutes: o.minutes as number | undefined, batchSize: o.batchSize as number, lr: o.lr as number,
         seed: o.seed as number, valEvery: o.valEvery as number, valSize: o.valSize as number, out: resolve(String(o.out)),
@@ -219,7 +227,8 @@ export function buildProgram(): Command {
         maxChars: o.maxChars as number, digitsFraction: o.digitsFraction as number, config, progress: o.progress === false ? false : undefined,
         command: `neurone-handwriting ${process.argv.slice(2).join(' ')}`,
         log: (s) => console.error(s),
-      });
+        shouldStop: () => stop,
+      }).finally(() => process.off('SIGINT', onSigint));
       console.log(`trained ${r.steps} steps in ${(r.seconds / 60).toFixed(1)} min: val CER lines ${pct(r.metrics.valLinesCER ?? NaN)}, digits ${pct(r.metrics.valDigitsCER ?? NaN)}; checkpoint ${o.out}${o.export ? `, weights ${o.export}` : ''}`);
     });
 

@@ -47,6 +47,8 @@ export interface TrainOptions {
   poolBatches?: number;
   /** The command line, recorded in the checkpoint. */
   command?: string;
+  /** Polled after every step: true stops the run after validating and writing the checkpoint (Ctrl-C). */
+  shouldStop?: () => boolean;
   log?: (line: string) => void;
 }
 
@@ -177,7 +179,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     bar?.update(step + 1, { loss: ema.toFixed(3), speed });
     if (!bar && (step + 1) % 50 === 0 && (step + 1) % o.valEvery !== 0) log(`step ${step + 1}/${o.steps}  loss ${ema.toFixed(3)}  ${speed} lines/s`);
 
-    const last = step + 1 === o.steps || elapsed() >= budget;
+    const stopping = o.shouldStop?.() ?? false;
+    const last = step + 1 === o.steps || elapsed() >= budget || stopping;
     if ((step + 1) % o.valEvery === 0 || last) {
       const rl = scoreSamples(model, val.lines);
       await breathe();
@@ -186,7 +189,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       bar?.update(step + 1, { cer: `${(100 * rl.cer).toFixed(1)}%/${(100 * rd.cer).toFixed(1)}%` });
       saveModel(o.out, model, {
         step: step + 1, optimizer: opt,
-        metadata: { command: o.command ?? '', elapsedSeconds: elapsed(), metrics, options: { ...o, log: undefined } },
+        metadata: { command: o.command ?? '', elapsedSeconds: elapsed(), metrics, options: { ...o, log: undefined, shouldStop: undefined } },
       });
       const msg = `step ${step + 1}/${budget < Infinity ? `${o.steps} or ${o.minutes} min` : o.steps}  loss ${ema.toFixed(3)}  val CER lines ${(100 * rl.cer).toFixed(2)}% ` +
         `(WER ${(100 * rl.wer).toFixed(1)}%)  digits ${(100 * rd.cer).toFixed(2)}%  ${speed} lines/s  ${(elapsed() / 60).toFixed(1)} min`;
@@ -194,6 +197,11 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       if (bar && process.env.HANDWRITING_LOG) log(msg);
       lines = 0;
       tRate = performance.now();
+    }
+    if (stopping) {
+      step++;
+      log(`stopped at step ${step}: checkpoint ${o.out}`);
+      break;
     }
   }
   bar?.stop();
