@@ -75,6 +75,16 @@ interface Geometry {
   groups: number;
 }
 
+/** The image side's shape: (N, C, H, W). */
+function imageShape(g: Geometry): number[] {
+  return [g.batch, g.inC, g.height, g.width];
+}
+
+/** The weight's shape: (C_out, C / groups, kH, kW). */
+function weightShape(g: Geometry): number[] {
+  return [g.outC, g.inC / g.groups, g.kernelH, g.kernelW];
+}
+
 function convParams(g: Geometry): ConvParams {
   return {
     batch: g.batch, channels: g.inC, height: g.height, width: g.width, kernelH: g.kernelH, kernelW: g.kernelW,
@@ -111,8 +121,8 @@ function convGradOps(name: string, g: Geometry, gy: Tensor, x: Tensor, w: Tensor
 
 /** The gradients of convForward's inputs that need one, by one backend call that reads gy once. */
 function convGrads(g: Geometry, gy: Tensor, x: Tensor, w: Tensor, bias: Tensor | null | undefined, saved: ConvSaved | null): Array<Tensor | null> {
-  const dx = x.requiresGrad ? empty([g.batch, g.inC, g.height, g.width], gy.dtype) : null;
-  const dw = w.requiresGrad ? empty([g.outC, g.inC / g.groups, g.kernelH, g.kernelW], gy.dtype) : null;
+  const dx = x.requiresGrad ? empty(imageShape(g), gy.dtype) : null;
+  const dw = w.requiresGrad ? empty(weightShape(g), gy.dtype) : null;
   const db = bias?.requiresGrad ? empty([g.outC], gy.dtype) : null;
   getBackend().convBackward(gy.data, x.data, w.data, { x: dx?.data ?? null, w: dw?.data ?? null, bias: db?.data ?? null }, convParams(g), saved);
   return bias ? [dx, dw, db] : [dx, dw];
@@ -120,7 +130,7 @@ function convGrads(g: Geometry, gy: Tensor, x: Tensor, w: Tensor, bias: Tensor |
 
 /** x (N, C, H, W) = col2im(W^T @ y), per group: conv's input gradient and the transposed conv. */
 function convInputGrad(name: string, g: Geometry, y: Tensor, w: Tensor): Tensor {
-  const out = empty([g.batch, g.inC, g.height, g.width], y.dtype);
+  const out = empty(imageShape(g), y.dtype);
   getBackend().convInputGrad(y.data, w.data, out.data, convParams(g));
   return record(name, out, [y, w], (gx) => [
     y.requiresGrad ? convForward(`${name}Backward`, g, gx, w) : null,
@@ -130,7 +140,7 @@ function convInputGrad(name: string, g: Geometry, y: Tensor, w: Tensor): Tensor 
 
 /** dW (C_out, C / groups, kH, kW) = sum over the batch of y[n] @ im2col(x)[n]^T, per group. */
 function convWeightGrad(name: string, g: Geometry, x: Tensor, y: Tensor): Tensor {
-  const out = empty([g.outC, g.inC / g.groups, g.kernelH, g.kernelW], x.dtype);
+  const out = empty(weightShape(g), x.dtype);
   getBackend().convWeightGrad(x.data, y.data, out.data, convParams(g));
   return record(name, out, [x, y], (gw) => [
     x.requiresGrad ? convInputGrad(`${name}Backward`, g, y, gw) : null,
@@ -373,7 +383,7 @@ function unfoldKernel(g: Geometry, x: Tensor): Tensor {
 }
 
 function foldKernel(g: Geometry, col: Tensor): Tensor {
-  const out = empty([g.batch, g.inC, g.height, g.width], col.dtype);
+  const out = empty(imageShape(g), col.dtype);
   getBackend().col2im(col.data, out.data, convParams(g));
   return record('fold', out, [col], (gx) => [unfoldKernel(g, gx)]);
 }

@@ -813,7 +813,7 @@ export const wasmBackend: Backend = {
     const init = bias == null ? null : (o: Float32Array) => fillBias(o, bias, p.batch, p.outH * p.outW);
     convFrame(x, w, out, p, init, (c) => {
       const col = kept ? kept.offset + c.n0 * c.k * c.l * 4 : c.col;
-      windowTasks('im2col', c.a + c.n0 * c.imageBytes, col, c.g, c.count, c.count * c.k * c.l);
+      unrollChunk(c, c.a, col);
       // (M, K) @ (K, L) for every image of the chunk, one weight
       runTasks(gemmTasks(c.r, threadsFor(2 * c.count * c.m * c.k * c.l, GEMM_MIN_FLOPS), {
         batch: c.count, m: c.m, n: c.l, k: c.k, a: c.b, lda: c.k, strideA: 0, transA: false,
@@ -829,25 +829,14 @@ export const wasmBackend: Backend = {
 
   convInputGrad(y, w, out, p: ConvParams) {
     if (!isF32(y) || !isF32(w) || !isF32(out) || p.groups !== 1 || out.length === 0) return convInputGradComposed(wasmBackend, y, w, out, p);
-    convFrame(y, w, out, p, null, (c) => {
-      // (K, M) @ (M, L) per image: w is stored (M, K)
-      runTasks(gemmTasks(c.r, threadsFor(2 * c.count * c.m * c.k * c.l, GEMM_MIN_FLOPS), {
-        batch: c.count, m: c.k, n: c.l, k: c.m, a: c.b, lda: c.k, strideA: 0, transA: true,
-        b: c.a + c.n0 * c.m * c.l * 4, ldb: c.l, strideB: c.m * c.l, transB: false, c: c.col, ldc: c.l, strideC: c.k * c.l, accumulate: false,
-      }));
-      windowTasks('col2im', c.col, c.out + c.n0 * c.imageBytes, c.g, c.count, c.count * c.k * c.l);
-    }, () => convInputGradComposed(js, y, w, out, p));
+    convFrame(y, w, out, p, null, (c) => inputGradChunk(c, c.b, c.a, c.out), () => convInputGradComposed(js, y, w, out, p));
   },
 
   convWeightGrad(x, y, out, p: ConvParams) {
     if (!isF32(x) || !isF32(y) || !isF32(out) || p.groups !== 1 || out.length === 0) return convWeightGradComposed(wasmBackend, x, y, out, p);
     convFrame(x, y, out, p, (o) => o.fill(0), (c) => {
-      windowTasks('im2col', c.a + c.n0 * c.imageBytes, c.col, c.g, c.count, c.count * c.k * c.l);
-      // dW (M, K) += y[n] (M, L) @ col[n]^T (L, K), summed over the chunk: strideC 0
-      runTasks(gemmTasks(c.r, threadsFor(2 * c.count * c.m * c.k * c.l, GEMM_MIN_FLOPS), {
-        batch: c.count, m: c.m, n: c.k, k: c.l, a: c.b + c.n0 * c.m * c.l * 4, lda: c.l, strideA: c.m * c.l, transA: false,
-        b: c.col, ldb: c.l, strideB: c.k * c.l, transB: true, c: c.out, ldc: c.k, strideC: 0, accumulate: true,
-      }));
+      unrollChunk(c, c.a, c.col);
+      weightGradChunk(c, c.b, c.col, c.out);
     }, () => convWeightGradComposed(js, x, y, out, p));
   },
 
@@ -870,26 +859,13 @@ export const wasmBackend: Backend = {
       const chunk = convChunk(p.batch, k * l);
       const col = grads.x || (grads.w && !kept) ? r.alloc(chunk * k * l * 4) : 0;
       const imageBytes = p.channels * p.height * p.width * 4;
-      const threads = (count: number) => threadsFor(2 * count * m * k * l, GEMM_MIN_FLOPS);
       for (let n0 = 0; n0 < p.batch && (grads.x || grads.w); n0 += chunk) {
-        const count = Math.min(chunk, p.batch - n0);
-        const yn = py + n0 * m * l * 4;
-        if (grads.x) {
-          // col = w^T (K, M) @ dy[n] (M, L), then folded back onto the images
-          runTasks(gemmTasks(r, threads(count), {
-            batch: count, m: k, n: l, k: m, a: pw, lda: k, strideA: 0, transA: true,
-            b: yn, ldb: l, strideB: m * l, transB: false, c: col, ldc: l, strideC: k * l, accumulate: false,
-          }));
-          windowTasks('col2im', col, pdx + n0 * imageBytes, g, count, count * k * l);
-        }
+        const c: ChunkGeometry = { r, g, col, n0, count: Math.min(chunk, p.batch - n0), m, k, l, imageBytes };
+        if (grads.x) inputGradChunk(c, pw, py, pdx);
         if (grads.w) {
-          // dW (M, K) += dy[n] (M, L) @ im2col(x)[n]^T (L, K), summed over the chunk
           const cols = kept ? kept.offset + n0 * k * l * 4 : col;
-          if (!kept) windowTasks('im2col', px + n0 * imageBytes, cols, g, count, count * k * l);
-          runTasks(gemmTasks(r, threads(count), {
-            batch: count, m, n: k, k: l, a: yn, lda: l, strideA: m * l, transA: false,
-            b: cols, ldb: l, strideB: k * l, transB: true, c: pdw, ldc: k, strideC: 0, accumulate: true,
-          }));
+          if (!kept) unrollChunk(c, px, cols);
+          weightGradChunk(c, py, cols, pdw);
         }
       }
       if (grads.bias) {
@@ -913,13 +889,9 @@ export const wasmBackend: Backend = {
 /** Unrolled columns of at most this many bytes at once: a large batch is convolved in chunks of images. */
 const CONV_COLUMN_BYTES = 64 << 20;
 
-/** One chunk of images in a conv kernel: byte offsets in wasm memory and the GEMM sizes. */
-interface ConvChunk {
+/** One chunk of images in a conv kernel: the im2col geometry block and column scratch (byte offsets), the images, the GEMM sizes. */
+interface ChunkGeometry {
   r: Runtime;
-  /** The two operands as passed, the output, the im2col geometry block and the column scratch. */
-  a: number;
-  b: number;
-  out: number;
   g: number;
   col: number;
   /** First image of the chunk and how many. */
@@ -929,6 +901,35 @@ interface ConvChunk {
   k: number;
   l: number;
   imageBytes: number;
+}
+
+/** A chunk in convFrame, with the two operands as passed and the output. */
+interface ConvChunk extends ChunkGeometry {
+  a: number;
+  b: number;
+  out: number;
+}
+
+/** The chunk's images of x (image side, from the batch's start) unrolled into cols. */
+function unrollChunk(c: ChunkGeometry, x: number, cols: number): void {
+  windowTasks('im2col', x + c.n0 * c.imageBytes, cols, c.g, c.count, c.count * c.k * c.l);
+}
+
+/** Input gradient of the chunk: the column scratch = w^T (K, M) @ y[n] (M, L) per image (w stored (M, K)), folded onto out's images. */
+function inputGradChunk(c: ChunkGeometry, w: number, y: number, out: number): void {
+  runTasks(gemmTasks(c.r, threadsFor(2 * c.count * c.m * c.k * c.l, GEMM_MIN_FLOPS), {
+    batch: c.count, m: c.k, n: c.l, k: c.m, a: w, lda: c.k, strideA: 0, transA: true,
+    b: y + c.n0 * c.m * c.l * 4, ldb: c.l, strideB: c.m * c.l, transB: false, c: c.col, ldc: c.l, strideC: c.k * c.l, accumulate: false,
+  }));
+  windowTasks('col2im', c.col, out + c.n0 * c.imageBytes, c.g, c.count, c.count * c.k * c.l);
+}
+
+/** Weight gradient of the chunk: dW (M, K) += y[n] (M, L) @ cols[n]^T (L, K), summed over its images (strideC 0). */
+function weightGradChunk(c: ChunkGeometry, y: number, cols: number, dw: number): void {
+  runTasks(gemmTasks(c.r, threadsFor(2 * c.count * c.m * c.k * c.l, GEMM_MIN_FLOPS), {
+    batch: c.count, m: c.m, n: c.k, k: c.l, a: y + c.n0 * c.m * c.l * 4, lda: c.l, strideA: c.m * c.l, transA: false,
+    b: cols, ldb: c.l, strideB: c.k * c.l, transB: true, c: dw, ldc: c.k, strideC: 0, accumulate: true,
+  }));
 }
 
 /**
