@@ -180,6 +180,7 @@ export function buildProgram(): Command {
     .option('--out <path>', 'checkpoint (weights, optimizer, progress), written atomically', 'runs/handwriting.safetensors')
     .option('--export <path>', 'at the end, also write the weights alone here (e.g. models/handwriting.safetensors)')
     .option('--resume', 'continue from --out if it exists')
+    .option('--init <path>', 'start from this model\'s weights with a fresh optimizer and schedule (fine-tuning; --pools may change, shapes may not)')
     .option('--max-chars <n>', 'longest training line', int('--max-chars', 1), 40)
     .option('--digits-fraction <x>', 'share of MNIST digit strings in the stream', num('--digits-fraction'), 0.25)
     .option('--channels <list>', 'channels of each block, e.g. 16,32,48,64')
@@ -224,6 +225,7 @@ export function buildProgram(): Command {
         arch: o.arch as 'crnn' | 'mdlstm', steps: o.steps as number, minutes: o.minutes as number | undefined, batchSize: o.batchSize as number, lr: o.lr as number,
         seed: o.seed as number, valEvery: o.valEvery as number, valSize: o.valSize as number, out: resolve(String(o.out)),
         export: o.export === undefined ? undefined : resolve(String(o.export)), resume: Boolean(o.resume),
+        init: o.init === undefined ? undefined : resolve(String(o.init)),
         maxChars: o.maxChars as number, digitsFraction: o.digitsFraction as number, config, progress: o.progress === false ? false : undefined,
         command: `neurone-handwriting ${process.argv.slice(2).join(' ')}`,
         log: (s) => console.error(s),

@@ -35,6 +35,12 @@ export interface TrainOptions {
   export?: string;
   /** Continue from `out` if it exists. */
   resume: boolean;
+  /**
+   * Start from this model's weights (fine-tuning) with a fresh optimizer and
+   * schedule; `config` may override its config where the parameter shapes
+   * stay the same (e.g. the pools). Ignored when resuming.
+   */
+  init?: string;
   /** Longest text line. */
   maxChars: number;
   /** Fraction of MNIST digit strings in the training stream. */
@@ -128,6 +134,18 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     startStep = loaded.step;
     before = Number(loaded.metadata.elapsedSeconds ?? 0);
     log(`resuming from ${o.out} at step ${startStep}`);
+  } else if (o.init !== undefined) {
+    const from = loadModel(o.init).model;
+    if (from.config.arch !== o.arch) throw new Error(`train: --init '${o.init}' is a ${from.config.arch} model, not ${o.arch}`);
+    model = buildModel({ ...from.config, ...o.config });
+    try {
+      model.loadStateDict(from.stateDict());
+    } catch (e) {
+      throw new Error(`train: the weights of --init '${o.init}' do not fit the requested architecture: ${(e as Error).message}`);
+    }
+    model.train();
+    opt = new optim.Adam(model.parameters(), { lr: o.lr });
+    log(`starting from the weights of ${o.init}`);
   } else {
     model = buildModel({ ...DEFAULT_CONFIGS[o.arch], ...o.config });
     opt = new optim.Adam(model.parameters(), { lr: o.lr });

@@ -63,6 +63,26 @@ describe('train -> save -> load -> recognize', () => {
     expect(w.model.config).toMatchObject(tiny);
   });
 
+  it('fine-tunes from a model\'s weights with --init, and refuses weights that do not fit', async () => {
+    const base = {
+      arch: 'crnn' as const, steps: 1, batchSize: 2, lr: 1e-12, seed: 6, valEvery: 1, valSize: 1, out: join(dir, 'ft.safetensors'),
+      resume: false, maxChars: 12, digitsFraction: 0.5, progress: false, poolBatches: 1, log: () => undefined, init: weights,
+    };
+    // a different pooling keeps every parameter shape, so the weights carry over
+    const r = await train({ ...base, config: { pools: [[2, 2], [2, 1]] } });
+    expect(r.model.config.pools).toEqual([[2, 2], [2, 1]]);
+    expect(r.model.config.channels).toEqual(tiny.channels);
+    const from = loadModel(weights).model.stateDict();
+    const tuned = r.model.stateDict();
+    // the learning rate is ~0, so the parameters are still the initial ones (batch-norm running statistics move)
+    for (const [k, t] of Object.entries(from).filter(([k]) => !k.includes('running') && !k.includes('num_batches'))) {
+      const a = tuned[k]!.data;
+      expect(a.every((v, i) => Math.abs(v - t.data[i]!) < 1e-6), k).toBe(true);
+    }
+    expect(loadModel(base.out).step).toBe(1);
+    await expect(train({ ...base, config: { hidden: 4 } })).rejects.toThrow(/--init .*tiny\.safetensors' do not fit/);
+  });
+
   it('loads the weights and reads PNG and JPEG files of any size, colour or gray, and pages', async () => {
     const { model } = loadModel(weights);
     const line = renderLine('hello 42', 'kalam', 3);
