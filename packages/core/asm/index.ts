@@ -8,6 +8,8 @@ export { stridedCopy, addRows, indexSelect, indexAdd, gatherScatter } from './la
 export { im2col, col2im, maxPoolIndices } from './conv';
 export { lstmCell, lstmCellBackward, gruCell } from './rnn';
 export { reluGrad } from './activation_grad';
+export { adam } from './optim';
+export { bce, bceGrad } from './loss';
 
 /** End of the module's static data (math tables): the JS side allocates above it. */
 export function heapBase(): usize {

@@ -127,3 +127,45 @@ export function vtanh64(x: v128): v128 {
   const signed = v128.or(t, v128.and(x, i64x2.splat(0x8000000000000000)));
   return v128.bitselect(x, signed, f64x2.ne(x, x));
 }
+
+/**
+ * Natural log for 4 lanes (Cephes logf: the mantissa in [sqrt(1/2), sqrt(2))
+ * and a degree-9 polynomial, ~1 ulp). log(0) = -Inf, log(x < 0) = NaN,
+ * log(+Inf) = +Inf, NaN stays NaN; subnormals are scaled up first.
+ */
+// @ts-ignore: decorator
+@inline
+export function vlog(x: v128): v128 {
+  const tiny = f32x4.lt(x, f32x4.splat(1.17549435e-38));
+  // subnormals times 2^23, their exponent corrected below
+  const xs = v128.bitselect(f32x4.mul(x, f32x4.splat(8388608.0)), x, tiny);
+  const bits = xs;
+  // exponent e and mantissa m in [0.5, 1)
+  let e = f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_u(bits, 23), i32x4.splat(126)));
+  e = f32x4.sub(e, v128.and(tiny, f32x4.splat(23)));
+  let m = v128.or(v128.and(bits, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000));
+  // below sqrt(1/2): m = 2m - 1 and e - 1, else m - 1
+  const lo = f32x4.lt(m, f32x4.splat(0.707106781186547524));
+  e = f32x4.sub(e, v128.and(lo, f32x4.splat(1)));
+  m = f32x4.sub(f32x4.add(m, v128.and(lo, m)), f32x4.splat(1));
+  const z = f32x4.mul(m, m);
+  let y = f32x4.splat(7.0376836292e-2);
+  y = madd(y, m, f32x4.splat(-1.1514610310e-1));
+  y = madd(y, m, f32x4.splat(1.1676998740e-1));
+  y = madd(y, m, f32x4.splat(-1.2420140846e-1));
+  y = madd(y, m, f32x4.splat(1.4249322787e-1));
+  y = madd(y, m, f32x4.splat(-1.6668057665e-1));
+  y = madd(y, m, f32x4.splat(2.0000714765e-1));
+  y = madd(y, m, f32x4.splat(-2.4999993993e-1));
+  y = madd(y, m, f32x4.splat(3.3333331174e-1));
+  y = f32x4.mul(f32x4.mul(y, m), z);
+  y = madd(e, f32x4.splat(LN2_LO), y);
+  y = f32x4.sub(y, f32x4.mul(z, f32x4.splat(0.5)));
+  let r = f32x4.add(m, y);
+  r = madd(e, f32x4.splat(LN2_HI), r);
+  // the special values
+  r = v128.bitselect(f32x4.splat(-Infinity), r, f32x4.eq(x, f32x4.splat(0)));
+  r = v128.bitselect(f32x4.splat(Infinity), r, f32x4.eq(x, f32x4.splat(Infinity)));
+  // x < 0 and NaN
+  return v128.bitselect(f32x4.splat(NaN), r, v128.not(f32x4.ge(x, f32x4.splat(0))));
+}

@@ -1,5 +1,8 @@
 import type { DType, TypedArray } from '../dtype.js';
 import type { Shape } from '../shape.js';
+import type { AdamStep } from './adam.js';
+
+export type { AdamStep } from './adam.js';
 
 /** Elementwise functions of one input; `p0`/`p1` carry their parameters. */
 export type UnaryOp =
@@ -191,6 +194,19 @@ export interface Backend {
   softmax(x: TypedArray, outer: number, size: number, inner: number, out: TypedArray, log: boolean): void;
 
   matmul(a: TypedArray, b: TypedArray, out: TypedArray, p: MatmulParams): void;
+  /** Binary cross-entropy of probabilities x against targets y, elementwise: out = -(y max(log x, -100) + (1 - y) max(log(1 - x), -100)). */
+  bce(x: TypedArray, y: TypedArray, out: TypedArray): void;
+  /** The gradient of `bce` with respect to x, times g: out = g (x - y) / max(x (1 - x), 1e-12). */
+  bceGrad(x: TypedArray, y: TypedArray, g: TypedArray, out: TypedArray): void;
+  /** One Adam (or AdamW) step of float32 parameters x with gradient g and moments m, v, all updated in place (see adamReference). */
+  adam(x: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamStep): void;
+  /**
+   * Optional: a zero-filled float32 array for long-lived state that this
+   * backend's kernels update in place, such as an optimizer's moments; the
+   * backend may keep it in its own memory to spare copies. To everyone else
+   * it is an ordinary Float32Array, freed when garbage collected.
+   */
+  allocState?(size: number): Float32Array;
   /**
    * Optional: copies x into the backend's memory once, for an operand that many
    * calls read (a recurrent weight, every time step). The copy is a snapshot:

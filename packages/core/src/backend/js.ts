@@ -1,6 +1,7 @@
 import { allocArray, type DType, type TypedArray } from '../dtype.js';
 import { sizeOf, stridesOf, type Shape } from '../shape.js';
 import type { Backend, BinaryOp, ConvParams, Im2colParams, MatmulParams, ReduceOp, UnaryOp } from './backend.js';
+import { adamReference } from './adam.js';
 import { convBackwardComposed, convForwardComposed, convInputGradComposed, convWeightGradComposed } from './conv.js';
 import { lstmArrays, lstmBackwardComposed, lstmForwardComposed } from './lstm.js';
 
@@ -251,6 +252,26 @@ export const jsBackend: Backend = {
           for (let i = 0; i < size; i++) out[base + i * inner] = Math.exp(x[base + i * inner]! - mx) / s;
         }
       }
+    }
+  },
+
+  adam: adamReference,
+
+  bce(x, y, out) {
+    // NaN passes through the clamps, as in PyTorch
+    const clampLog = (l: number) => (l < -100 ? -100 : l);
+    for (let i = 0; i < out.length; i++) {
+      const xi = x[i]!;
+      const yi = y[i]!;
+      out[i] = -(yi * clampLog(Math.log(xi)) + (1 - yi) * clampLog(Math.log(1 - xi)));
+    }
+  },
+
+  bceGrad(x, y, g, out) {
+    for (let i = 0; i < out.length; i++) {
+      const xi = x[i]!;
+      const d = xi * (1 - xi);
+      out[i] = (g[i]! * (xi - y[i]!)) / (d < 1e-12 ? 1e-12 : d);
     }
   },
 

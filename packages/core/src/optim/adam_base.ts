@@ -1,7 +1,8 @@
 // What Adam and AdamW share (torch/optim/adam.py and adamw.py): their
 // hyperparameters, checks, per-parameter state and update loop.
+import { getBackend } from '../backend/index.js';
 import { zerosLike } from '../creation.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { adamUpdate, type AdamState } from './adam_kernel.js';
 import { checkAdamGroup } from './checks.js';
 import { Optimizer, type ParamGroup, type ParamsInput, type StateSpec } from './optimizer.js';
@@ -52,10 +53,20 @@ export abstract class AdamBase extends Optimizer<AdamHyper, AdamState> {
   private paramState(p: Tensor, amsgrad: boolean): AdamState {
     let s = this.state.get(p);
     if (s === undefined) {
-      s = { step: 0, expAvg: zerosLike(p), expAvgSq: zerosLike(p) };
+      s = { step: 0, expAvg: momentLike(p), expAvgSq: momentLike(p) };
       this.state.set(p, s);
     }
     if (amsgrad && s.maxExpAvgSq === undefined) s.maxExpAvgSq = zerosLike(p);
     return s;
   }
+}
+
+/**
+ * A zero moment buffer shaped like p. A float32 one lives where the backend
+ * keeps long-lived state (Backend.allocState), so that its Adam kernel
+ * updates it in place instead of copying it in and out at every step.
+ */
+function momentLike(p: Tensor): Tensor {
+  const b = getBackend();
+  return p.dtype === 'float32' && b.allocState ? new Tensor(b.allocState(p.size), p.shape) : zerosLike(p);
 }

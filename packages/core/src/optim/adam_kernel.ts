@@ -2,6 +2,7 @@
 // (torch/optim/adam.py and adamw.py, the single-tensor path).
 import type { Tensor } from '../tensor.js';
 import type { TypedArray } from '../dtype.js';
+import { getBackend } from '../backend/index.js';
 
 /** Per-parameter state of Adam and AdamW. */
 export type AdamState = {
@@ -43,8 +44,12 @@ export function adamUpdate(x: TypedArray, g: TypedArray, s: AdamState, h: AdamKe
   const m = s.expAvg.data;
   const v = s.expAvgSq.data;
   if (!h.amsgrad && x instanceof Float32Array && g instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array) {
-    const wd = decoupled ? 0 : weightDecay;
-    adamFloat32(x, g, m, v, beta1, beta2, sign, wd, decoupled && weightDecay !== 0 ? decay : 1, stepSize, biasCorrection2Sqrt, eps);
+    // the backend's kernel: the same arithmetic, with one division per element (sqrt(v) * (1 / bc2) can differ
+    // from sqrt(v) / bc2 in the last bit of a double, far below float32's precision)
+    getBackend().adam(x, g, m, v, {
+      beta1, beta2, sign, l2: decoupled ? 0 : weightDecay, decay: decoupled && weightDecay !== 0 ? decay : 1,
+      stepSize, invBc2: 1 / biasCorrection2Sqrt, eps,
+    });
     return;
   }
   const vmax = h.amsgrad ? s.maxExpAvgSq!.data : null;
@@ -65,33 +70,5 @@ export function adamUpdate(x: TypedArray, g: TypedArray, s: AdamState, h: AdamKe
     }
     const denom = Math.sqrt(second) / biasCorrection2Sqrt + eps;
     x[i] = x[i]! - stepSize * (m[i]! / denom);
-  }
-}
-
-/**
- * The common case (float32, no amsgrad) in a loop that only ever sees
- * Float32Arrays, so that the JIT keeps its element accesses monomorphic; the
- * same arithmetic, in the same order, as the general loop.
- */
-function adamFloat32(
-  x: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, beta1: number, beta2: number, sign: number,
-  l2: number, decay: number, stepSize: number, biasCorrection2Sqrt: number, eps: number,
-): void {
-  const n = x.length;
-  // one division per element: sqrt(v) / bc2 as sqrt(v) * (1 / bc2), which can differ from the quotient in the
-  // last bit of a double, far below float32's precision
-  const invBc2 = 1 / biasCorrection2Sqrt;
-  const [c1, c2] = [1 - beta1, 1 - beta2];
-  // AdamW's decay first, rounded to float32 as the general loop stores it
-  if (decay !== 1) for (let i = 0; i < n; i++) x[i] = x[i]! * decay;
-  for (let i = 0; i < n; i++) {
-    const xi = x[i]!;
-    const gi = l2 === 0 ? sign * g[i]! : sign * g[i]! + l2 * xi;
-    // rounded to float32 as the stored moments are, like the general loop that reads them back
-    const mi = Math.fround(m[i]! * beta1 + c1 * gi);
-    const vi = Math.fround(v[i]! * beta2 + c2 * gi * gi);
-    m[i] = mi;
-    v[i] = vi;
-    x[i] = xi - stepSize * (mi / (Math.sqrt(vi) * invBc2 + eps));
   }
 }

@@ -1,8 +1,10 @@
 // The Optimizer base class: parameter groups, per-parameter state, zeroGrad,
 // step and PyTorch-shaped state dicts (torch/optim/optimizer.py).
 import { enableGrad, setGradEnabled } from '../autograd.js';
+import { getBackend } from '../backend/index.js';
 import { allocArray, isFloating } from '../dtype.js';
 import { DTypeError, NeuroneError, ShapeError, fmtShape } from '../errors.js';
+import { Parameter } from '../nn/parameter.js';
 import { Tensor } from '../tensor.js';
 
 /** A hyperparameter value as it appears in a param group and its state dict. */
@@ -121,6 +123,7 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }, S ext
     const full = merged as ParamGroup<H>;
     this.validateGroup(full);
     this.paramGroups.push(full);
+    for (const p of params) keepInBackend(p);
   }
 
   /**
@@ -301,4 +304,23 @@ function describe(x: unknown): string {
   if (x instanceof Tensor) return `a Tensor of shape ${fmtShape(x.shape)}`;
   if (Array.isArray(x)) return 'an array';
   return typeof x === 'object' ? 'an object' : `${typeof x} ${String(x)}`;
+}
+
+/**
+ * Moves a float32 Parameter's values into the backend's memory for
+ * long-lived state (Backend.allocState), where its kernels read and update
+ * them in place instead of copying them in at every step. The Parameter stays
+ * the same object with the same values; only its storage array changes, as
+ * with `Module.to()`.
+ */
+function keepInBackend(p: Tensor): void {
+  const b = getBackend();
+  if (!(p instanceof Parameter) || p.dtype !== 'float32' || b.allocState === undefined) return;
+  const shared = typeof SharedArrayBuffer === 'function' ? SharedArrayBuffer : null;
+  if (shared === null || p.data.buffer instanceof shared) return;
+  const a = b.allocState(p.size);
+  // over the backend's budget it hands out a plain array: keep the current one then
+  if (!(a.buffer instanceof shared)) return;
+  a.set(p.data);
+  p._setData(a);
 }

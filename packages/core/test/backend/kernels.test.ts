@@ -5,7 +5,7 @@
 // of this file cover the other paths).
 import { describe, expect, it } from 'vitest';
 import { jsBackend, wasmBackend, type Backend, type BinaryOp, type UnaryOp } from '../../src/index.js';
-import type { Im2colParams, MatmulParams } from '../../src/backend/backend.js';
+import type { AdamStep, Im2colParams, MatmulParams } from '../../src/backend/backend.js';
 import type { TypedArray } from '../../src/dtype.js';
 import { stridesOf } from '../../src/shape.js';
 import { setWasmSmallThreshold } from '../../src/backend/wasm/index.js';
@@ -323,6 +323,49 @@ describe('wasm backend kernels against the reference backend', { timeout: 60000 
     expect(Array.from(g5)).toEqual(Array.from(w5));
   });
 
+  it('bce and bceGrad: probabilities with the ends 0 and 1, subnormals, out-of-range and NaN, odd sizes', () => {
+    const r = rng(13);
+    for (const n of [1, 5, 1030]) {
+      const x = randF32(n, r, 0, 1);
+      const y = randF32(n, r, 0, 1);
+      const g = randF32(n, r, -2, 2);
+      // the ends, where the logs are clamped at -100 and the gradient's denominator at 1e-12
+      const specials = [0, 1, 1e-45, 1e-40, 2e-38, 1e-30, 1 - 2 ** -24, 0.5, -0.5, 1.5, NaN, Infinity];
+      specials.forEach((v, i) => { if (i < n) x[i] = v; });
+      const [l, lw] = both(() => new Float32Array(n), (be, o) => be.bce(x, y, o));
+      expectClose(l, lw, `bce n=${n}`, 2e-6, 1e-6);
+      const [d, dw] = both(() => new Float32Array(n), (be, o) => be.bceGrad(x, y, g, o));
+      expectClose(d, dw, `bceGrad n=${n}`, 2e-6, 1e-6);
+    }
+  });
+
+  it('adam: Adam and AdamW steps give the same bits, on plain and state arrays, odd sizes and threads', () => {
+    const r = rng(12);
+    const steps: AdamStep[] = [
+      { beta1: 0.9, beta2: 0.999, sign: 1, l2: 0, decay: 1, stepSize: 1e-3 / (1 - 0.9), invBc2: 1 / Math.sqrt(1 - 0.999), eps: 1e-8 },
+      { beta1: 0.5, beta2: 0.99, sign: -1, l2: 0.01, decay: 1, stepSize: 0.02, invBc2: 1.3, eps: 1e-6 },
+      { beta1: 0.8, beta2: 0.9, sign: 1, l2: 0, decay: 1 - 0.1 * 0.01, stepSize: 0.1, invBc2: 1.7, eps: 1e-8 },
+    ];
+    for (const n of [1, 7, 130, 70001]) {
+      for (const s of steps) {
+        const [x0, g, m0, v0] = [randF32(n, r), randF32(n, r), randF32(n, r, -0.1, 0.1), randF32(n, r, 0, 0.1)];
+        const run = (be: Backend, state: boolean) => {
+          const [x, m, v] = [Float32Array.from(x0), state ? wasm.allocState!(n) : new Float32Array(n), state ? wasm.allocState!(n) : new Float32Array(n)];
+          m.set(m0);
+          v.set(v0);
+          // two steps: the second reads the moments the first wrote
+          be.adam(x, g, m, v, s);
+          be.adam(x, g, m, v, s);
+          return [x, m, v];
+        };
+        const want = run(js, false);
+        for (const got of [run(wasm, false), run(wasm, true), run(js, true)]) {
+          ['x', 'm', 'v'].forEach((name, i) => expectClose(got[i]!, want[i]!, `adam n=${n} ${JSON.stringify(s)} ${name}`, 0, 0));
+        }
+      }
+    }
+  });
+
   it('im2col and col2im: padding, strides, dilation, uneven output', () => {
     const r = rng(10);
     const geoms: Im2colParams[] = [
@@ -347,6 +390,20 @@ describe('wasm backend kernels against the reference backend', { timeout: 60000 
 });
 
 describe('wasm backend state', () => {
+  it('allocState gives zeroed views of wasm memory that stay valid as the memory grows, freed when collected', () => {
+    const a = wasm.allocState!(1000);
+    expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(a.every((v) => v === 0)).toBe(true);
+    a.fill(2.5);
+    // a large call grows the memory; the state array keeps its values and stays writable
+    const big = new Float32Array(8 << 20);
+    wasm.unary('neg', big, new Float32Array(big.length));
+    expect(a.every((v) => v === 2.5)).toBe(true);
+    const b = wasm.allocState!(1000);
+    expect(b.every((v) => v === 0)).toBe(true);
+    expect(b.byteOffset).not.toBe(a.byteOffset);
+  });
+
   it('large GEMMs (workspaces, threads) leave the math tables of the scalar kernels intact', () => {
     const r = rng(11);
     const a = randF32(300 * 300, r);

@@ -46,6 +46,8 @@ export function setWasmSmallThreshold(n: number): void {
 const GEMM_MIN_FLOPS = 1 << 22;
 const ELEMENTWISE_MIN = 1 << 16;
 const HEAVY_MIN = 1 << 14;
+/** Parameters from which an Adam step is split between threads: a square root and a division each. */
+const ADAM_MIN = 1 << 15;
 /** Elements (rows x hidden) from which an LSTM cell kernel is split between threads: each costs a few transcendentals. */
 const CELL_MIN = 1 << 12;
 
@@ -143,6 +145,24 @@ const residentsCollected = new FinalizationRegistry<object>((block) => rt().unpi
 /** The offset of an operand's resident copy, or -1: a handle from elsewhere, released, or of another size. */
 function residentOffset(h: unknown, x: TypedArray): number {
   return h instanceof WasmResident && h.live && h.length === x.length ? h.offset : -1;
+}
+
+// ---- long-lived state (Backend.allocState) ----
+
+/** At most this many bytes of state live in wasm memory; more is allocated as plain arrays. */
+const STATE_CAP = 256 << 20;
+let stateBytes = 0;
+/** Byte offsets of the state arrays that are views of wasm memory. */
+const stateOffsets = new WeakMap<Float32Array, number>();
+/** Frees a state array's block once the array is garbage collected. */
+const stateCollected = new FinalizationRegistry<{ block: object; bytes: number }>(({ block, bytes }) => {
+  stateBytes -= bytes;
+  rt().unpin(block);
+});
+
+/** Where a kernel reads x: in place if it is a state array (a parameter), else a fresh copy. Only for read-only operands. */
+function operand(r: Runtime, x: Float32Array): number {
+  return stateOffsets.get(x) ?? r.put(x);
 }
 
 // ---- what an LSTM forward keeps for its backward ----
@@ -480,8 +500,8 @@ export const wasmBackend: Backend = {
       r.reset();
       const ra = residentOffset(p.residentA, a);
       const rb = residentOffset(p.residentB, b);
-      const pa = ra >= 0 ? ra : r.put(a);
-      const pb = rb >= 0 ? rb : r.put(b);
+      const pa = ra >= 0 ? ra : operand(r, a);
+      const pb = rb >= 0 ? rb : operand(r, b);
       const pc = accumulate ? r.put(out) : r.space(out);
       const t = threadsFor(2 * batch * m * n * k, GEMM_MIN_FLOPS);
       runTasks(gemmTasks(r, t, {
@@ -490,6 +510,71 @@ export const wasmBackend: Backend = {
       }));
       r.take(pc, out);
     }, () => js.matmul(a, b, out, p));
+  },
+
+  bce(x, y, out) {
+    if (!isF32(x) || !isF32(y) || !isF32(out) || out.length < smallThreshold) return js.bce(x, y, out);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const [px, py, po] = [r.put(x), r.put(y), r.space(out)];
+      r.k.bce(px, py, po, out.length);
+      r.take(po, out);
+    }, () => js.bce(x, y, out));
+  },
+
+  bceGrad(x, y, g, out) {
+    if (!isF32(x) || !isF32(y) || !isF32(g) || !isF32(out) || out.length < smallThreshold) return js.bceGrad(x, y, g, out);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const [px, py, pg, po] = [r.put(x), r.put(y), r.put(g), r.space(out)];
+      r.k.bceGrad(px, py, pg, po, out.length);
+      r.take(po, out);
+    }, () => js.bceGrad(x, y, g, out));
+  },
+
+  adam(x, g, m, v, s) {
+    const n = x.length;
+    if (n < smallThreshold) return js.adam(x, g, m, v, s);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      // parameters and moments from allocState are read and written in place
+      const om = stateOffsets.get(m);
+      const ov = stateOffsets.get(v);
+      const ox = stateOffsets.get(x);
+      const px = ox ?? r.put(x);
+      const pg = r.put(g);
+      const pm = om ?? r.put(m);
+      const pv = ov ?? r.put(v);
+      const { beta1, beta2, sign, l2, decay, stepSize, invBc2, eps } = s;
+      const task = ([s0, s1]: [number, number]): Task => ['adam', [
+        px + 4 * s0, pg + 4 * s0, pm + 4 * s0, pv + 4 * s0, s1 - s0, beta1, beta2, sign, l2, decay, stepSize, invBc2, eps,
+      ]];
+      runTasks(ranges(n, threadsFor(n, ADAM_MIN), 4).map(task));
+      if (ox === undefined) r.take(px, x);
+      if (om === undefined) r.take(pm, m);
+      if (ov === undefined) r.take(pv, v);
+    }, () => js.adam(x, g, m, v, s));
+  },
+
+  allocState(size) {
+    const bytes = 4 * size;
+    if (size === 0 || stateBytes + bytes > STATE_CAP) return new Float32Array(size);
+    try {
+      const r = rt();
+      const { offset, block } = r.reserve(bytes);
+      // a view of shared memory stays valid when the memory grows
+      const view = new Float32Array(r.memory.buffer, offset, size).fill(0);
+      stateOffsets.set(view, offset);
+      stateCollected.register(view, { block, bytes });
+      stateBytes += bytes;
+      return view;
+    } catch (e) {
+      if (e instanceof OutOfWasmMemory) return new Float32Array(size);
+      throw e;
+    }
   },
 
   resident(x) {

@@ -30,10 +30,13 @@ export interface Kernels {
   lstmCellBackward(act: number, tc: number, cPrev: number, dy: number, dhIn: number, dcIn: number, dG: number, rows: number, hidden: number): void;
   gruCell(gi: number, gh: number, hPrev: number, act: number, h: number, rows: number, hidden: number): void;
   reluGrad(x: number, g: number, out: number, n: number, slope: number): void;
+  adam(x: number, g: number, m: number, v: number, n: number, ...scalars: number[]): void;
+  bce(x: number, y: number, out: number, n: number): void;
+  bceGrad(x: number, y: number, g: number, out: number, n: number): void;
 }
 
 /** Names of the kernels a worker thread may run, by index. */
-export const TASK_NAMES = ['sgemmBatch', 'unary', 'binary', 'softmax', 'im2col', 'col2im', 'maxPoolIndices', 'lstmCell', 'lstmCellBackward'] as const;
+export const TASK_NAMES = ['sgemmBatch', 'unary', 'binary', 'softmax', 'im2col', 'col2im', 'maxPoolIndices', 'lstmCell', 'lstmCellBackward', 'adam'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
 
 const PAGE = 65536;
@@ -118,7 +121,7 @@ export class Runtime {
   /** Where each call's scratch starts: above the GEMM workspaces and the resident copies. */
   private arenaBase: number;
   private readonly pinBase: number;
-  /** Resident copies, bottom to top: [start, end, live]. */
+  /** Live resident blocks in address order: [start, end). */
   private readonly pins: Array<{ start: number; end: number; live: boolean }> = [];
   private top: number;
   f32!: Float32Array;
@@ -161,23 +164,30 @@ export class Runtime {
     return r;
   }
 
-  /** A block like `pin`'s, of `bytes` uninitialised, for kernels to write into. */
+  /**
+   * A block like `pin`'s, of `bytes` uninitialised, for kernels to write into:
+   * the first gap between live blocks that fits it, else on top of them.
+   */
   reserve(bytes: number): { offset: number; block: object } {
-    const start = this.arenaBase;
-    const end = align(start + Math.max(bytes, 16), 64);
+    const size = align(Math.max(bytes, 16), 64);
+    let start = this.pinBase;
+    let at = 0;
+    for (; at < this.pins.length && this.pins[at]!.start - start < size; at++) start = this.pins[at]!.end;
+    const end = start + size;
     if (end > this.viewBytes) this.grow(end);
     const block = { start, end, live: true };
-    this.pins.push(block);
-    this.arenaBase = end;
-    this.top = end;
+    this.pins.splice(at, 0, block);
+    this.arenaBase = Math.max(this.arenaBase, end);
+    this.top = this.arenaBase;
     return { offset: start, block };
   }
 
-  /** Frees a pinned block; the arena comes down past every free block on top. */
+  /** Frees a pinned block; the arena comes down to the end of the highest live block. */
   unpin(block: object): void {
     const b = block as { live: boolean };
+    if (!b.live) return;
     b.live = false;
-    while (this.pins.length > 0 && !this.pins[this.pins.length - 1]!.live) this.pins.pop();
+    this.pins.splice(this.pins.indexOf(block as { start: number; end: number; live: boolean }), 1);
     this.arenaBase = this.pins.length > 0 ? this.pins[this.pins.length - 1]!.end : this.pinBase;
     this.top = this.arenaBase;
   }

@@ -1,5 +1,6 @@
 // Loss functions, composed from differentiable ops (BCE alone is fused, for PyTorch's clamped gradient).
-import { record } from '../../autograd.js';
+import { isGradEnabled, record } from '../../autograd.js';
+import { getBackend } from '../../backend/index.js';
 import { type DType, isFloating } from '../../dtype.js';
 import { DTypeError, IndexError, NeuroneError, ShapeError, fmtShape } from '../../errors.js';
 import { shapesEqual } from '../../shape.js';
@@ -142,18 +143,24 @@ export function bceLoss(input: Tensor, target: Tensor, opts: BCEOptions = {}): T
       throw new NeuroneError(`bceLoss: input values must be probabilities in [0, 1], found ${xs[i]} (apply sigmoid first, or use bceWithLogitsLoss)`);
     }
   }
-  const x0 = input.detach();
-  const y0 = y.detach();
-  const logX = clamp(log(x0), -100);
-  const log1mX = clamp(log(sub(1, x0)), -100);
-  const out = neg(add(mul(y0, logX), mul(sub(1, y0), log1mX)));
+  // one kernel each way; differentiable ops only for the gradient's own graph (createGraph)
+  const out = empty(input.shape, input.dtype);
+  getBackend().bce(input.data, y.data, out.data);
   const loss = record('bceLoss', out, [input, y], (g) => [
-    // d/dx = (x - y) / (x (1 - x)), the denominator kept away from 0 as PyTorch does
-    input.requiresGrad ? div(mul(g, sub(input, y)), clamp(mul(input, sub(1, input)), 1e-12)) : null,
-    y.requiresGrad ? mul(g, sub(log1mX, logX)) : null,
+    input.requiresGrad ? bceInputGrad(input, y, g) : null,
+    // d/dy = log(1 - x) - log(x), with PyTorch's clamped logs
+    y.requiresGrad ? mul(g, sub(clamp(log(sub(1, input)), -100), clamp(log(input), -100))) : null,
   ]);
   const weighted = opts.weight != null ? mul(loss, weightLike('bceLoss', 'weight', opts.weight, input.dtype)) : loss;
   return reduce('bceLoss', weighted, opts.reduction);
+}
+
+/** d bce / dx times g = g (x - y) / (x (1 - x)), the denominator kept away from 0 as PyTorch does. */
+function bceInputGrad(x: Tensor, y: Tensor, g: Tensor): Tensor {
+  if (isGradEnabled()) return div(mul(g, sub(x, y)), clamp(mul(x, sub(1, x)), 1e-12));
+  const out = empty(x.shape, x.dtype);
+  getBackend().bceGrad(x.data, y.data, g.data, out.data);
+  return out;
 }
 
 export interface BCEWithLogitsOptions extends BCEOptions {
