@@ -161,8 +161,8 @@ const stateCollected = new FinalizationRegistry<{ block: object; bytes: number }
 });
 
 /** Where a kernel reads x: in place if it is a state array (a parameter), else a fresh copy. Only for read-only operands. */
-function operand(r: Runtime, x: Float32Array): number {
-  return stateOffsets.get(x) ?? r.put(x);
+function operand(r: Runtime, x: TypedArray): number {
+  return (x instanceof Float32Array ? stateOffsets.get(x) : undefined) ?? r.put(x);
 }
 
 // ---- what an LSTM forward keeps for its backward ----
@@ -748,12 +748,12 @@ export const wasmBackend: Backend = {
         for (let done = 1; done < rows; done *= 2) r.copy(px + done * G * 4, px, Math.min(done, rows - done) * G * 4);
       }
       const pin = r.put(w.x);
-      const pwi = r.put(w.wIh);
+      const pwi = operand(r, w.wIh);
       runTasks(gemmTasks(r, threadsFor(2 * rows * G * I, GEMM_MIN_FLOPS), {
         batch: 1, m: rows, n: G, k: I, a: pin, lda: I, strideA: 0, transA: false, b: pwi, ldb: I, strideB: 0, transB: true,
         c: px, ldc: G, strideC: 0, accumulate: w.bias !== null,
       }));
-      const pw = r.put(w.wHh);
+      const pw = operand(r, w.wHh);
       const phs = r.put(h0);
       const pcs = r.put(c0);
       const ph = r.space(out.h);
@@ -818,7 +818,7 @@ export const wasmBackend: Backend = {
         q = { act: r.put(a.act), tc: r.put(a.tc), hPrev: r.put(a.hPrev), cPrev: r.put(a.cPrev) };
       }
       const pdy = r.put(dh);
-      const pw = r.put(w.wHh);
+      const pw = operand(r, w.wHh);
       const pdhs = dhN ? r.put(dhN) : r.zeros(N * H * 4);
       const pdcs = dcN ? r.put(dcN) : r.zeros(N * H * 4);
       const pdg = r.alloc(rows * G * 4);
@@ -857,7 +857,7 @@ export const wasmBackend: Backend = {
         r.take(pb, grads.bias);
       }
       if (grads.x) {
-        const pwi = r.put(w.wIh);
+        const pwi = operand(r, w.wIh);
         const pdx = r.space(grads.x);
         runTasks(gemmTasks(r, threadsFor(2 * rows * G * I, GEMM_MIN_FLOPS), {
           batch: 1, m: rows, n: I, k: G, a: pdg, lda: G, strideA: 0, transA: false, b: pwi, ldb: I, strideB: 0, transB: false,
@@ -936,7 +936,7 @@ export const wasmBackend: Backend = {
       r.reset();
       // dy is copied in once and read by all three
       const py = r.put(dy);
-      const pw = grads.x ? r.put(w) : 0;
+      const pw = grads.x ? operand(r, w) : 0;
       const px = grads.w && !kept ? r.put(x) : 0;
       const pdx = grads.x ? r.space(grads.x) : 0;
       const pdw = grads.w ? r.zeros(grads.w.length * 4) : 0;
@@ -1031,8 +1031,8 @@ function convFrame(
   guarded(() => {
     const r = rt();
     r.reset();
-    const pa = r.put(a);
-    const pb = r.put(b);
+    const pa = operand(r, a);
+    const pb = operand(r, b);
     const po = r.space(out);
     if (init) init(r.f32.subarray(po >> 2, (po >> 2) + out.length));
     const g = r.ints(im2colInts(p));
