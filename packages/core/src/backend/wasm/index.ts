@@ -1,7 +1,9 @@
 // The WebAssembly backend: float32 kernels in WebAssembly SIMD (relaxed SIMD's
 // fused multiply-add where the engine has it), multi-threaded for large work.
 // Operands are copied into the module's memory per call and results copied
-// back, so tensors stay plain garbage-collected typed arrays. Other dtypes
+// back, so tensors stay plain garbage-collected typed arrays; long-lived state
+// (trained parameters, optimizer moments) may live in that memory as views
+// (allocState), which kernels read in place. Other dtypes
 // (float64, int32 arithmetic, bool) run the reference kernels.
 import type { TypedArray } from '../../dtype.js';
 import { stridesOf, type Shape } from '../../shape.js';
