@@ -243,7 +243,8 @@ function freeSaved(s: SavedBlock): void {
 class WasmConvSaved implements ConvSaved, SavedBlock {
   readonly convSaved = true;
   live = true;
-  constructor(readonly offset: number, readonly block: object, readonly bytes: number) {}
+  /** `kind`: the unrolled columns of the batch, or its Winograd-transformed input (V). */
+  constructor(readonly offset: number, readonly block: object, readonly bytes: number, readonly kind: 'columns' | 'winograd' = 'columns') {}
 }
 
 // ---- layouts ----
@@ -610,6 +611,11 @@ export const wasmBackend: Backend = {
     if (!is4(x) || x.constructor !== out.constructor || out.length === 0 || x.length === out.length) {
       return js.broadcastTo(x, shape, out, outShape);
     }
+    // one value everywhere (the gradient of a sum, say): a fill, no copy in and out
+    if (x.length === 1) {
+      out.fill(x[0]!);
+      return;
+    }
     stridedCopy(x, out, outShape, broadcastStrides(shape, outShape), () => js.broadcastTo(x, shape, out, outShape));
   },
 
@@ -892,6 +898,28 @@ export const wasmBackend: Backend = {
       convForwardComposed(wasmBackend, x, w, out, p, bias);
       return null;
     }
+    if (winogradFits(p)) {
+      // the transformed input stays in wasm memory for the weight gradient when the batch fits in one chunk both ways
+      const q = winoOf(p);
+      const oneChunk = winoChunk(q, winoForwardFloats(q)) === q.count && winoChunk(q, winoWeightGradFloats(q)) === q.count;
+      const bytes = winoKeptBytes(q);
+      let kept = keep && oneChunk ? reserveSaved(bytes, (offset, block) => new WasmConvSaved(offset, block, bytes, 'winograd')) : null;
+      guarded(() => {
+        const r = rt();
+        r.reset();
+        const px = r.put(x);
+        const pu = winogradFilters(r, operand(r, w), p.outChannels, p.channels, false);
+        const pb = bias == null ? 0 : r.put(bias);
+        const po = r.space(out);
+        winograd(r, q, px, pu, pb, po, kept?.offset ?? 0);
+        r.take(po, out);
+      }, () => {
+        if (kept) freeSaved(kept);
+        kept = null;
+        convForwardComposed(js, x, w, out, p, bias);
+      });
+      return kept;
+    }
     // the columns of the whole batch stay in wasm memory for the weight gradient, in a block reserved before this call's scratch
     const { k, l } = convGemmSizes(p);
     const bytes = p.batch * k * l * 4;
@@ -916,11 +944,33 @@ export const wasmBackend: Backend = {
 
   convInputGrad(y, w, out, p: ConvParams) {
     if (!isF32(y) || !isF32(w) || !isF32(out) || p.groups !== 1 || out.length === 0) return convInputGradComposed(wasmBackend, y, w, out, p);
+    if (winogradFits(p)) {
+      guarded(() => {
+        const r = rt();
+        r.reset();
+        const py = r.put(y);
+        const pu = winogradFilters(r, operand(r, w), p.outChannels, p.channels, true);
+        const po = r.space(out);
+        winograd(r, winoInputGradOf(p), py, pu, 0, po);
+        r.take(po, out);
+      }, () => convInputGradComposed(js, y, w, out, p));
+      return;
+    }
     convFrame(y, w, out, p, null, (c) => inputGradChunk(c, c.b, c.a, c.out), () => convInputGradComposed(js, y, w, out, p));
   },
 
   convWeightGrad(x, y, out, p: ConvParams) {
     if (!isF32(x) || !isF32(y) || !isF32(out) || p.groups !== 1 || out.length === 0) return convWeightGradComposed(wasmBackend, x, y, out, p);
+    if (winogradFits(p)) {
+      guarded(() => {
+        const r = rt();
+        r.reset();
+        const [px, py, po] = [r.put(x), r.put(y), r.space(out)];
+        winogradWeightGrad(r, winoOf(p), px, py, po);
+        r.take(po, out);
+      }, () => convWeightGradComposed(js, x, y, out, p));
+      return;
+    }
     convFrame(x, y, out, p, (o) => o.fill(0), (c) => {
       unrollChunk(c, c.a, c.col);
       weightGradChunk(c, c.b, c.col, c.out);
@@ -931,25 +981,36 @@ export const wasmBackend: Backend = {
     const outs = [grads.x, grads.w, grads.bias].filter((o) => o !== null);
     if (![dy, x, w, ...outs].every(isF32) || p.groups !== 1 || dy.length === 0) return convBackwardComposed(wasmBackend, dy, x, w, grads, p);
     const { m, k, l } = convGemmSizes(p);
-    // the forward's columns, if it kept them: no copy of x, no im2col
-    const kept = saved instanceof WasmConvSaved && saved.live && saved.bytes === p.batch * k * l * 4 ? saved : null;
+    // what the forward kept, its columns or its Winograd-transformed input: no copy of x, no unrolling
+    const live = saved instanceof WasmConvSaved && saved.live ? saved : null;
+    const kept = live?.kind === 'columns' && live.bytes === p.batch * k * l * 4 ? live : null;
+    const keptV = live?.kind === 'winograd' && winogradFits(p) && live.bytes === winoKeptBytes(winoOf(p)) ? live : null;
     guarded(() => {
       const r = rt();
       r.reset();
+      // 3x3 convolutions take Winograd's F(2x2, 3x3) both ways: the input gradient is itself a 3x3 convolution
+      // (of dy, by the rotated filters), and the weight gradient sums the same tiles
+      const wino = grads.x !== null && winogradFits(p);
+      const winoW = grads.w !== null && winogradFits(p);
       // dy is copied in once and read by all three
       const py = r.put(dy);
       const pw = grads.x ? operand(r, w) : 0;
-      const px = grads.w && !kept ? r.put(x) : 0;
+      const px = grads.w && (winoW ? !keptV : !kept) ? r.put(x) : 0;
       const pdx = grads.x ? r.space(grads.x) : 0;
       const pdw = grads.w ? r.zeros(grads.w.length * 4) : 0;
       const g = r.ints(im2colInts(p));
       const chunk = convChunk(p.batch, k * l);
-      const col = grads.x || (grads.w && !kept) ? r.alloc(chunk * k * l * 4) : 0;
+      const col = (grads.x && !wino) || (grads.w && !kept && !winoW) ? r.alloc(chunk * k * l * 4) : 0;
       const imageBytes = p.channels * p.height * p.width * 4;
-      for (let n0 = 0; n0 < p.batch && (grads.x || grads.w); n0 += chunk) {
+      if (wino) {
+        const pu = winogradFilters(r, pw, p.outChannels, p.channels, true);
+        winograd(r, winoInputGradOf(p), py, pu, 0, pdx);
+      }
+      if (winoW) winogradWeightGrad(r, winoOf(p), px, py, pdw, keptV?.offset ?? 0);
+      for (let n0 = 0; n0 < p.batch && ((grads.x && !wino) || (grads.w && !winoW)); n0 += chunk) {
         const c: ChunkGeometry = { r, g, col, n0, count: Math.min(chunk, p.batch - n0), m, k, l, imageBytes };
-        if (grads.x) inputGradChunk(c, pw, py, pdx);
-        if (grads.w) {
+        if (grads.x && !wino) inputGradChunk(c, pw, py, pdx);
+        if (grads.w && !winoW) {
           const cols = kept ? kept.offset + n0 * k * l * 4 : col;
           if (!kept) unrollChunk(c, px, cols);
           weightGradChunk(c, py, cols, pdw);
@@ -1051,6 +1112,137 @@ function convFrame(
 /** Images per chunk, for `perImage` column elements an image. */
 function convChunk(batch: number, perImage: number): number {
   return Math.max(1, Math.min(batch, Math.floor(CONV_COLUMN_BYTES / (perImage * 4))));
+}
+
+// ---- Winograd F(2x2, 3x3) (asm/winograd.ts) ----
+
+/** Channels from which a 3x3 convolution takes the Winograd path: below, the GEMMs are too thin to gain. */
+const WINO_MIN_CHANNELS = 8;
+
+/**
+ * Whether a convolution runs as Winograd F(2x2, 3x3): 3x3, unit stride and
+ * dilation, one group, padding at most 2 and the same on both sides (so that
+ * its input gradient is one too), enough channels each way.
+ */
+function winogradFits(p: ConvParams): boolean {
+  return p.kernelH === 3 && p.kernelW === 3 && p.strideH === 1 && p.strideW === 1 && p.dilationH === 1 && p.dilationW === 1 &&
+    p.groups === 1 && p.padTop <= 2 && p.padLeft <= 2 && p.outH === p.height + 2 * p.padTop - 2 && p.outW === p.width + 2 * p.padLeft - 2 &&
+    p.outH > 0 && p.outW > 0 && p.channels >= WINO_MIN_CHANNELS && p.outChannels >= WINO_MIN_CHANNELS;
+}
+
+/** The tiling of a 3x3 convolution of (count, cin, h, w) into (count, cout, outH, outW) with padding (padT, padL). */
+interface WinoGeometry {
+  count: number; cin: number; h: number; w: number; cout: number; padT: number; padL: number;
+  outH: number; outW: number;
+  /** Tile rows and columns per image (tW a multiple of 4), tiles per image. */
+  tH: number; tW: number; T: number;
+  /** Floats of one zero-padded image plane: (2 tH + 2) (2 tW + 2). */
+  framed: number;
+}
+
+function winoGeometry(count: number, cin: number, h: number, w: number, cout: number, padT: number, padL: number): WinoGeometry {
+  const outH = h + 2 * padT - 2;
+  const outW = w + 2 * padL - 2;
+  const tH = Math.ceil(outH / 2);
+  const tW = Math.ceil(Math.ceil(outW / 2) / 4) * 4;
+  return { count, cin, h, w, cout, padT, padL, outH, outW, tH, tW, T: tH * tW, framed: (2 * tH + 2) * (2 * tW + 2) };
+}
+
+/** The geometry of a convolution's Winograd forward and weight gradient. */
+const winoOf = (p: ConvParams): WinoGeometry => winoGeometry(p.batch, p.channels, p.height, p.width, p.outChannels, p.padTop, p.padLeft);
+
+/** The geometry of its input gradient: a 3x3 convolution of dy by the rotated filters, padding 2 - p. */
+const winoInputGradOf = (p: ConvParams): WinoGeometry => winoGeometry(p.batch, p.outChannels, p.outH, p.outW, p.channels, 2 - p.padTop, 2 - p.padLeft);
+
+/** Images per chunk so that a chunk's scratch of `floatsPerImage` stays within CONV_COLUMN_BYTES. */
+function winoChunk(q: WinoGeometry, floatsPerImage: number): number {
+  return Math.max(1, Math.min(q.count, Math.floor(CONV_COLUMN_BYTES / (floatsPerImage * 4))));
+}
+
+/** Scratch floats per image of a Winograd convolution (padded input, V, M) and of its weight gradient (padded x and dy, V, Yd). */
+const winoForwardFloats = (q: WinoGeometry): number => q.cin * q.framed + 16 * (q.cin + q.cout) * q.T + 32;
+const winoWeightGradFloats = (q: WinoGeometry): number => (q.cin + q.cout) * q.framed + 16 * (q.cin + q.cout) * q.T + 32;
+
+/**
+ * Floats from one of the 16 planes (rows x P) of V, M or Yd to the next: a
+ * little more than rows P, which is often a power of two whose multiples
+ * would all fall in one cache set.
+ */
+const winoPlane = (rows: number, P: number): number => rows * P + 16;
+
+/** Bytes of the transformed input V (16 planes of cin x count T) that a forward may keep for the weight gradient. */
+const winoKeptBytes = (q: WinoGeometry): number => 16 * winoPlane(q.cin, q.count * q.T) * 4;
+
+/**
+ * A "same-size" 3x3 convolution in wasm memory: x (count, cin, h, w) into
+ * out (count, cout, outH, outW) through the transformed filters u (16, cout,
+ * cin) and an optional bias (0: none), in chunks of images, each thread
+ * taking some images from padding to output. With `keepV`, a block of
+ * winoKeptBytes, the transformed input of all the images goes there (in one
+ * chunk) for the weight gradient.
+ */
+function winograd(r: Runtime, q: WinoGeometry, x: number, u: number, bias: number, out: number, keepV = 0): void {
+  const { cin, cout, T } = q;
+  const chunk = keepV ? q.count : winoChunk(q, winoForwardFloats(q));
+  const xp = r.alloc(chunk * cin * q.framed * 4);
+  const v = keepV || r.alloc(16 * winoPlane(cin, chunk * T) * 4);
+  const m = r.alloc(16 * winoPlane(cout, chunk * T) * 4);
+  for (let n0 = 0; n0 < q.count; n0 += chunk) {
+    const k = Math.min(chunk, q.count - n0);
+    const P = k * T;
+    const gin = r.ints([cin, q.h, q.w, q.padT, q.padL, q.tH, q.tW, P, winoPlane(cin, P)]);
+    const gout = r.ints([cout, q.outH, q.outW, q.tH, q.tW, P, winoPlane(cout, P)]);
+    const xc = x + n0 * cin * q.h * q.w * 4;
+    const oc = out + n0 * cout * q.outH * q.outW * 4;
+    const parts = ranges(k, Math.min(threadsFor(2 * 16 * cout * cin * P, GEMM_MIN_FLOPS), k), 1);
+    runTasks(parts.map(([a, b], i): Task => ['winoForwardPart', [xc, xp, v, m, u, bias, oc, gin, gout, a, b, cout, cin, r.workspace(i), 0]]));
+  }
+}
+
+/**
+ * The weight gradient dw (cout, cin, 3, 3) of that convolution, from x
+ * (count, cin, h, w) and the output gradient dy (count, cout, outH, outW),
+ * both in wasm memory: dU[e] (cout, cin) = sum over the tiles of
+ * (A dY A^T)[e] (cout, P) @ V[e]^T (P, cin), then dw = G^T dU G. Each thread
+ * sums its images' tiles into a dU of its own. `keptV`: the forward's
+ * transformed input of all the images (x is then not read).
+ */
+function winogradWeightGrad(r: Runtime, q: WinoGeometry, x: number, dy: number, dw: number, keptV = 0): void {
+  const { cin, cout, T } = q;
+  const chunk = keptV ? q.count : winoChunk(q, winoWeightGradFloats(q));
+  const xp = keptV ? 0 : r.alloc(chunk * cin * q.framed * 4);
+  const yp = r.alloc(chunk * cout * q.framed * 4);
+  const v = keptV || r.alloc(16 * winoPlane(cin, chunk * T) * 4);
+  const yd = r.alloc(16 * winoPlane(cout, chunk * T) * 4);
+  const duBytes = 16 * cout * cin * 4;
+  const dus: number[] = [];
+  for (let n0 = 0; n0 < q.count; n0 += chunk) {
+    const k = Math.min(chunk, q.count - n0);
+    const P = k * T;
+    const gx = r.ints([cin, q.h, q.w, q.padT, q.padL, q.tH, q.tW, P, winoPlane(cin, P)]);
+    const gy = r.ints([cout, q.outH, q.outW, 0, 0, q.tH, q.tW, P, winoPlane(cout, P)]);
+    const xc = x + n0 * cin * q.h * q.w * 4;
+    const yc = dy + n0 * cout * q.outH * q.outW * 4;
+    const parts = ranges(k, Math.min(threadsFor(2 * 16 * cout * cin * P, GEMM_MIN_FLOPS), k), 1);
+    // a part's dU is added onto from its second chunk on
+    const fresh = parts.map((_, i) => i >= dus.length);
+    while (dus.length < parts.length) dus.push(r.alloc(duBytes));
+    runTasks(parts.map(([a, b], i): Task => ['winoWeightGradPart', [
+      xc, xp, v, yc, yp, yd, dus[i]!, gx, gy, a, b, cout, cin, r.workspace(i), keptV ? 1 : 0, fresh[i] ? 0 : 1,
+    ]]));
+  }
+  // the parts' sums into the first
+  const f32 = r.f32;
+  const d0 = dus[0]! >> 2;
+  for (const d of dus.slice(1)) for (let i = 0, j = d >> 2; i < duBytes / 4; i++, j++) f32[d0 + i]! += f32[j]!;
+  r.k.winoFilterGrad(dus[0]!, dw, cout, cin);
+}
+
+/** The 16 transformed filters (16, rows, cols) of w (O, I, 3, 3) in wasm memory: (O, I), or with `flip` those of the input gradient, (I, O). */
+function winogradFilters(r: Runtime, w: number, O: number, I: number, flip: boolean): number {
+  const u = r.alloc(16 * O * I * 4);
+  r.k.winoFilter(w, u, O, I, flip ? 1 : 0);
+  return u;
 }
 
 /** A sliding-window kernel over `count` images (or planes), split over threads by image: input in, out back. */
