@@ -30,7 +30,9 @@ export interface ModelConfig {
 
 export const DEFAULT_CONFIGS: Record<Arch, ModelConfig> = {
   crnn: {
-    arch: 'crnn', height: LINE_HEIGHT, channels: [8, 16, 32, 64], pools: [[2, 2], [2, 2], [2, 1], [2, 1]],
+    // one frame per 2 input columns: the narrowest training fonts get about 4 frames a character, room for
+    // CTC's blank between doubled letters (with 4 columns a frame they had under 2, and twice the error)
+    arch: 'crnn', height: LINE_HEIGHT, channels: [8, 16, 32, 64], pools: [[2, 2], [2, 1], [2, 1], [2, 1]],
     hidden: 64, layers: 2, dropout: 0.2, numClasses: NUM_CLASSES,
   },
   mdlstm: {

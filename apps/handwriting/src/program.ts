@@ -196,7 +196,7 @@ export function buildProgram(): Command {
         const ch = String(o.channels).split(',').map(Number);
         if (ch.some((c) => !Number.isInteger(c) || c < 1)) throw new Error('train: --channels must be positive integers separated by commas');
         config.channels = ch;
-        const pools = (o.arch === 'mdlstm' ? [[2, 2], [2, 2], [2, 1], [2, 1]] : [[2, 2], [2, 2], [2, 1], [2, 1], [2, 1]]).slice(0, ch.length);
+        const pools = (o.arch === 'mdlstm' ? [[2, 2], [2, 2], [2, 1], [2, 1]] : [[2, 2], [2, 1], [2, 1], [2, 1], [2, 1]]).slice(0, ch.length);
         if (ch.length > pools.length) throw new Error(`train: at most ${pools.length} blocks`);
         config.pools = pools;
       }
