@@ -64,14 +64,20 @@ export function winoPad(x: usize, xp: usize, g: usize, n0: i32, n1: i32): void {
   const C = load<i32>(g), H = load<i32>(g, 4), W = load<i32>(g, 8), padT = load<i32>(g, 12), padL = load<i32>(g, 16);
   const Hp = 2 * load<i32>(g, 20) + 2, Wp = 2 * load<i32>(g, 24) + 2;
   const rowBytes = <usize>Wp << 2;
+  const rows = min(H, Hp - padT), cols = min(W, Wp - padL);
+  // zeros around the copied block only: the rows above and below, the columns left and right
+  const left = <usize>padL << 2, right = <usize>(Wp - padL - cols) << 2;
   for (let nc = n0 * C; nc < n1 * C; nc++) {
     const src = x + ((<usize>nc * H * W) << 2);
     const dst = xp + ((<usize>nc * Hp * Wp) << 2);
-    memory.fill(dst, 0, (<usize>Hp * Wp) << 2);
-    const rows = min(H, Hp - padT), cols = min(W, Wp - padL);
+    memory.fill(dst, 0, <usize>padT * rowBytes);
     for (let y = 0; y < rows; y++) {
-      memory.copy(dst + <usize>(y + padT) * rowBytes + (<usize>padL << 2), src + ((<usize>y * W) << 2), <usize>cols << 2);
+      const row = dst + <usize>(y + padT) * rowBytes;
+      memory.fill(row, 0, left);
+      memory.copy(row + left, src + ((<usize>y * W) << 2), <usize>cols << 2);
+      memory.fill(row + left + (<usize>cols << 2), 0, right);
     }
+    memory.fill(dst + <usize>(rows + padT) * rowBytes, 0, <usize>(Hp - rows - padT) * rowBytes);
   }
 }
 
@@ -269,18 +275,16 @@ export function winoFilterGrad(du: usize, dw: usize, O: i32, I: i32): void {
 // instead of one per phase: waking a parked thread costs more than a phase.
 
 /**
- * The forward of images n0..n1 (of the chunk): pad and transform them (unless
- * `haveV`), M[e] = U[e] @ V[e] over their tiles, then their outputs.
+ * The forward of images n0..n1 (of the chunk): pad and transform them,
+ * M[e] = U[e] @ V[e] over their tiles, then their outputs.
  * gin/gout as winoInput's and winoOutput's; ws: this thread's GEMM workspace.
  */
 export function winoForwardPart(
   x: usize, xp: usize, v: usize, m: usize, u: usize, bias: usize, out: usize, gin: usize, gout: usize,
-  n0: i32, n1: i32, cout: i32, cin: i32, ws: usize, haveV: i32,
+  n0: i32, n1: i32, cout: i32, cin: i32, ws: usize,
 ): void {
-  if (!haveV) {
-    winoPad(x, xp, gin, n0, n1);
-    winoInput(xp, v, gin, n0, n1);
-  }
+  winoPad(x, xp, gin, n0, n1);
+  winoInput(xp, v, gin, n0, n1);
   const T = load<i32>(gin, 20) * load<i32>(gin, 24), P = load<i32>(gin, 28);
   const first = (<usize>(n0 * T)) << 2;
   sgemmBatch(16, cout, (n1 - n0) * T, cin, u, cin, cout * cin, 0, v + first, P, load<i32>(gin, 32), 0, m + first, P, load<i32>(gout, 24), 0, ws);

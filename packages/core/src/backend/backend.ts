@@ -201,12 +201,13 @@ export interface Backend {
   /** One Adam (or AdamW) step of float32 parameters x with gradient g and moments m, v, all updated in place (see adamReference). */
   adam(x: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamStep): void;
   /**
-   * Optional: a zero-filled float32 array for long-lived state that this
-   * backend's kernels update in place, such as an optimizer's moments; the
-   * backend may keep it in its own memory to spare copies. To everyone else
-   * it is an ordinary Float32Array, freed when garbage collected.
+   * Optional: a zero-filled float32 array in this backend's own memory, for
+   * long-lived state that its kernels read and update in place (parameters,
+   * an optimizer's moments), sparing copies; null when the backend keeps no
+   * more. To everyone else it is an ordinary Float32Array, freed when
+   * garbage collected.
    */
-  allocState?(size: number): Float32Array;
+  allocState?(size: number): Float32Array | null;
   /**
    * Optional: copies x into the backend's memory once, for an operand that many
    * calls read (a recurrent weight, every time step). The copy is a snapshot:

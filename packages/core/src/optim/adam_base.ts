@@ -67,6 +67,6 @@ export abstract class AdamBase extends Optimizer<AdamHyper, AdamState> {
  * updates it in place instead of copying it in and out at every step.
  */
 function momentLike(p: Tensor): Tensor {
-  const b = getBackend();
-  return p.dtype === 'float32' && b.allocState ? new Tensor(b.allocState(p.size), p.shape) : zerosLike(p);
+  const kept = p.dtype === 'float32' ? getBackend().allocState?.(p.size) : null;
+  return kept ? new Tensor(kept, p.shape) : zerosLike(p);
 }

@@ -314,13 +314,11 @@ function describe(x: unknown): string {
  * with `Module.to()`.
  */
 function keepInBackend(p: Tensor): void {
-  const b = getBackend();
-  if (!(p instanceof Parameter) || p.dtype !== 'float32' || b.allocState === undefined) return;
-  const shared = typeof SharedArrayBuffer === 'function' ? SharedArrayBuffer : null;
-  if (shared === null || p.data.buffer instanceof shared) return;
-  const a = b.allocState(p.size);
-  // over the backend's budget it hands out a plain array: keep the current one then
-  if (!(a.buffer instanceof shared)) return;
-  a.set(p.data);
-  p._setData(a);
+  if (!(p instanceof Parameter) || p.dtype !== 'float32') return;
+  // already in a backend's memory (another optimizer moved it): the only shared float32 storage we make
+  if (typeof SharedArrayBuffer === 'function' && p.data.buffer instanceof SharedArrayBuffer) return;
+  const kept = getBackend().allocState?.(p.size);
+  if (!kept) return;
+  kept.set(p.data);
+  p._setData(kept);
 }

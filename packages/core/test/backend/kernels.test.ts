@@ -350,7 +350,7 @@ describe('wasm backend kernels against the reference backend', { timeout: 60000 
       for (const s of steps) {
         const [x0, g, m0, v0] = [randF32(n, r), randF32(n, r), randF32(n, r, -0.1, 0.1), randF32(n, r, 0, 0.1)];
         const run = (be: Backend, state: boolean) => {
-          const [x, m, v] = [Float32Array.from(x0), state ? wasm.allocState!(n) : new Float32Array(n), state ? wasm.allocState!(n) : new Float32Array(n)];
+          const [x, m, v] = [Float32Array.from(x0), state ? wasm.allocState!(n)! : new Float32Array(n), state ? wasm.allocState!(n)! : new Float32Array(n)];
           m.set(m0);
           v.set(v0);
           // two steps: the second reads the moments the first wrote
@@ -391,7 +391,7 @@ describe('wasm backend kernels against the reference backend', { timeout: 60000 
 
 describe('wasm backend state', () => {
   it('allocState gives zeroed views of wasm memory that stay valid as the memory grows, freed when collected', () => {
-    const a = wasm.allocState!(1000);
+    const a = wasm.allocState!(1000)!;
     expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(a.every((v) => v === 0)).toBe(true);
     a.fill(2.5);
@@ -399,7 +399,7 @@ describe('wasm backend state', () => {
     const big = new Float32Array(8 << 20);
     wasm.unary('neg', big, new Float32Array(big.length));
     expect(a.every((v) => v === 2.5)).toBe(true);
-    const b = wasm.allocState!(1000);
+    const b = wasm.allocState!(1000)!;
     expect(b.every((v) => v === 0)).toBe(true);
     expect(b.byteOffset).not.toBe(a.byteOffset);
   });

@@ -151,7 +151,7 @@ function residentOffset(h: unknown, x: TypedArray): number {
 
 // ---- long-lived state (Backend.allocState) ----
 
-/** At most this many bytes of state live in wasm memory; more is allocated as plain arrays. */
+/** At most this many bytes of state live in wasm memory; past it allocState declines. */
 const STATE_CAP = 256 << 20;
 let stateBytes = 0;
 /** Byte offsets of the state arrays that are views of wasm memory. */
@@ -564,7 +564,7 @@ export const wasmBackend: Backend = {
 
   allocState(size) {
     const bytes = 4 * size;
-    if (size === 0 || stateBytes + bytes > STATE_CAP) return new Float32Array(size);
+    if (size === 0 || stateBytes + bytes > STATE_CAP) return null;
     try {
       const r = rt();
       const { offset, block } = r.reserve(bytes);
@@ -575,7 +575,7 @@ export const wasmBackend: Backend = {
       stateBytes += bytes;
       return view;
     } catch (e) {
-      if (e instanceof OutOfWasmMemory) return new Float32Array(size);
+      if (e instanceof OutOfWasmMemory) return null;
       throw e;
     }
   },
@@ -1195,7 +1195,7 @@ function winograd(r: Runtime, q: WinoGeometry, x: number, u: number, bias: numbe
     const xc = x + n0 * cin * q.h * q.w * 4;
     const oc = out + n0 * cout * q.outH * q.outW * 4;
     const parts = ranges(k, Math.min(threadsFor(2 * 16 * cout * cin * P, GEMM_MIN_FLOPS), k), 1);
-    runTasks(parts.map(([a, b], i): Task => ['winoForwardPart', [xc, xp, v, m, u, bias, oc, gin, gout, a, b, cout, cin, r.workspace(i), 0]]));
+    runTasks(parts.map(([a, b], i): Task => ['winoForwardPart', [xc, xp, v, m, u, bias, oc, gin, gout, a, b, cout, cin, r.workspace(i)]]));
   }
 }
 
