@@ -1,6 +1,10 @@
 import type { Backend } from './backend.js';
 import { jsBackend } from './js.js';
 import { wasmBackend } from './wasm/index.js';
+import { tuneHeap } from '../heap.js';
+
+// once per process, before the first tensor: see heap.ts
+tuneHeap();
 
 export type {
   Backend, BinaryOp, ConvGrads, ConvParams, ConvSaved, Im2colParams, LstmForwardOut, LstmGrads, LstmParams, LstmSaved, LstmWeights, MatmulParams, ReduceOp, Resident, UnaryOp,
