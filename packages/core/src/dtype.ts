@@ -14,9 +14,24 @@ const CTORS: Record<DType, ArrayCtor> = {
   bool: Uint8Array,
 };
 
-/** A zero-filled typed array of `size` elements for `dtype`. */
-export function allocArray(dtype: DType, size: number): TypedArray {
-  return new CTORS[dtype](size);
+/** Below this many bytes a fresh typed array costs little to zero (V8 allocates it inline). */
+const UNINITIALIZED_MIN_BYTES = 1 << 16;
+
+const NodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow(bytes: number): { buffer: ArrayBuffer; byteOffset: number } } }).Buffer;
+
+/**
+ * A typed array of `size` elements for `dtype`, zero-filled unless `uninitialized`:
+ * then (on Node, from 64 KB) its contents are whatever malloc returns, for
+ * callers that write every element before anything reads it. Skipping the
+ * zeroing keeps a kernel's output out of the cache until the kernel writes it.
+ */
+export function allocArray(dtype: DType, size: number, uninitialized = false): TypedArray {
+  const Ctor = CTORS[dtype];
+  const bytes = size * Ctor.BYTES_PER_ELEMENT;
+  if (!uninitialized || bytes < UNINITIALIZED_MIN_BYTES || NodeBuffer === undefined) return new Ctor(size);
+  // a Buffer from allocUnsafeSlow owns its whole ArrayBuffer, malloc-aligned (16 bytes)
+  const b = NodeBuffer.allocUnsafeSlow(bytes);
+  return new Ctor(b.buffer, b.byteOffset, size);
 }
 
 export function arrayCtor(dtype: DType): ArrayCtor {

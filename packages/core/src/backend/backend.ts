@@ -39,7 +39,7 @@ export interface MatmulParams {
   /** Elements between consecutive batch matrices of A; 0 shares one A across the batch. */
   strideA: number;
   strideB: number;
-  /** Add into `out` instead of overwriting it. */
+  /** Add into `out` instead of overwriting it; when false and k > 0 every element is written (out may come uninitialised). */
   accumulate: boolean;
   /** A resident copy of A's values (Backend.resident): the backend may read it instead of copying `a` in. */
   residentA?: Resident | null;
@@ -165,8 +165,11 @@ export interface ConvParams extends Im2colParams {
 export interface Backend {
   readonly name: string;
 
-  /** A zero-filled array for `size` elements. */
-  alloc(dtype: DType, size: number): TypedArray;
+  /**
+   * An array for `size` elements: zero-filled, or with arbitrary contents when
+   * `uninitialized` (for outputs a kernel writes whole before they are read).
+   */
+  alloc(dtype: DType, size: number, uninitialized?: boolean): TypedArray;
 
   fill(out: TypedArray, value: number): void;
   /** Converts between dtypes (float to int truncates toward zero; bool is x != 0). */

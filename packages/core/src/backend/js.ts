@@ -138,8 +138,8 @@ function lastStride(s: number[]): number {
 export const jsBackend: Backend = {
   name: 'js',
 
-  alloc(dtype: DType, size: number): TypedArray {
-    return allocArray(dtype, size);
+  alloc(dtype: DType, size: number, uninitialized = false): TypedArray {
+    return allocArray(dtype, size, uninitialized);
   },
 
   fill(out, value) {

@@ -7,13 +7,13 @@ import { describe, splitAt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { exp, gt, mul, sub, where } from './elementwise.js';
 import { sum } from './reduce.js';
-import { asTensor, empty, oneDim, requireFloat, requireNumber, requireTensor } from './util.js';
+import { asTensor, empty, oneDim, requireFloat, requireNumber, requireTensor, uninitialized } from './util.js';
 
 function activate(op: UnaryOp, a: Tensor, p0?: number): Tensor {
   requireTensor(op, a);
   requireFloat(op, a);
   if (p0 !== undefined) requireNumber(op, p0, op === 'elu' ? 'alpha' : 'negativeSlope');
-  const out = empty(a.shape, a.dtype);
+  const out = uninitialized(a.shape, a.dtype);
   getBackend().unary(op, a.data, out.data, p0);
   return out;
 }
@@ -86,7 +86,7 @@ function softmaxKernel(op: string, a: Tensor, dim: number, log: boolean): Tensor
   requireFloat(op, a);
   const d = oneDim(op, dim, a.ndim);
   const [outer, size, inner] = splitAt(a.shape, d);
-  const out = empty(a.shape, a.dtype);
+  const out = uninitialized(a.shape, a.dtype);
   getBackend().softmax(a.data, outer, size, inner, out.data, log);
   return out;
 }

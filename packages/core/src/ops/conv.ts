@@ -17,7 +17,7 @@ import { add, cast } from './elementwise.js';
 import { sum } from './reduce.js';
 import { reshape } from './shape.js';
 import { describe } from '../shape.js';
-import { empty, requireFloat, requireTensor } from './util.js';
+import { empty, requireFloat, requireTensor, uninitialized } from './util.js';
 
 /** An int for every spatial dim, or one int used for all of them. */
 export type IntOrTuple = number | readonly number[];
@@ -95,7 +95,8 @@ function convParams(g: Geometry): ConvParams {
 
 /** y (N, C_out, H_out, W_out) = W @ im2col(x) (+ bias per output channel), per group. */
 function convForward(name: string, g: Geometry, x: Tensor, w: Tensor, bias?: Tensor | null): Tensor {
-  const out = empty([g.batch, g.outC, g.outH, g.outW], x.dtype);
+  // the conv kernels write every element of their outputs (test/conv/kernels.test.ts checks it)
+  const out = uninitialized([g.batch, g.outC, g.outH, g.outW], x.dtype);
   const be = getBackend();
   // what the weight gradient reads (the unrolled input) may stay in the backend until the backward
   const saved = be.convForward(x.data, w.data, out.data, convParams(g), bias?.data ?? null, isGradEnabled() && w.requiresGrad);
@@ -121,16 +122,16 @@ function convGradOps(name: string, g: Geometry, gy: Tensor, x: Tensor, w: Tensor
 
 /** The gradients of convForward's inputs that need one, by one backend call that reads gy once. */
 function convGrads(g: Geometry, gy: Tensor, x: Tensor, w: Tensor, bias: Tensor | null | undefined, saved: ConvSaved | null): Array<Tensor | null> {
-  const dx = x.requiresGrad ? empty(imageShape(g), gy.dtype) : null;
-  const dw = w.requiresGrad ? empty(weightShape(g), gy.dtype) : null;
-  const db = bias?.requiresGrad ? empty([g.outC], gy.dtype) : null;
+  const dx = x.requiresGrad ? uninitialized(imageShape(g), gy.dtype) : null;
+  const dw = w.requiresGrad ? uninitialized(weightShape(g), gy.dtype) : null;
+  const db = bias?.requiresGrad ? uninitialized([g.outC], gy.dtype) : null;
   getBackend().convBackward(gy.data, x.data, w.data, { x: dx?.data ?? null, w: dw?.data ?? null, bias: db?.data ?? null }, convParams(g), saved);
   return bias ? [dx, dw, db] : [dx, dw];
 }
 
 /** x (N, C, H, W) = col2im(W^T @ y), per group: conv's input gradient and the transposed conv. */
 function convInputGrad(name: string, g: Geometry, y: Tensor, w: Tensor): Tensor {
-  const out = empty(imageShape(g), y.dtype);
+  const out = uninitialized(imageShape(g), y.dtype);
   getBackend().convInputGrad(y.data, w.data, out.data, convParams(g));
   return record(name, out, [y, w], (gx) => [
     y.requiresGrad ? convForward(`${name}Backward`, g, gx, w) : null,
@@ -140,7 +141,7 @@ function convInputGrad(name: string, g: Geometry, y: Tensor, w: Tensor): Tensor 
 
 /** dW (C_out, C / groups, kH, kW) = sum over the batch of y[n] @ im2col(x)[n]^T, per group. */
 function convWeightGrad(name: string, g: Geometry, x: Tensor, y: Tensor): Tensor {
-  const out = empty(weightShape(g), x.dtype);
+  const out = uninitialized(weightShape(g), x.dtype);
   getBackend().convWeightGrad(x.data, y.data, out.data, convParams(g));
   return record(name, out, [x, y], (gw) => [
     x.requiresGrad ? convInputGrad(`${name}Backward`, g, y, gw) : null,

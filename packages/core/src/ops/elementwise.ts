@@ -5,14 +5,14 @@ import { type DType, floatingOf, isDType, isFloating, promoteTypes } from '../dt
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { broadcastShapes, describe, shapesEqual } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { asTensor, empty, requireNumber, requireTensor, unbroadcast } from './util.js';
+import { asTensor, empty, requireNumber, requireTensor, unbroadcast, uninitialized } from './util.js';
 
 /** Converts to `dtype`; differentiable between floating dtypes. */
 export function cast(a: Tensor, dtype: DType): Tensor {
   requireTensor('cast', a);
   if (!isDType(dtype)) throw new DTypeError(`cast: unknown dtype ${describe(dtype)} (expected float32, float64, int32 or bool)`);
   if (a.dtype === dtype) return a;
-  const out = empty(a.shape, dtype);
+  const out = uninitialized(a.shape, dtype);
   getBackend().cast(a.data, out.data);
   if (!isFloating(dtype)) return out;
   return record('cast', out, [a], (g) => [isFloating(a.dtype) ? cast(g, a.dtype) : null]);
@@ -21,7 +21,7 @@ export function cast(a: Tensor, dtype: DType): Tensor {
 /** A copy with its own storage. */
 export function clone(a: Tensor): Tensor {
   requireTensor('clone', a);
-  const out = empty(a.shape, a.dtype);
+  const out = uninitialized(a.shape, a.dtype);
   out.data.set(a.data);
   return record('clone', out, [a], (g) => [g]);
 }
@@ -39,14 +39,15 @@ function operands(op: string, x: TensorLike, y: TensorLike): [Tensor, Tensor, nu
   return [a, b, broadcastShapes(op, a.shape, b.shape)];
 }
 
+// kernels that write every element of their output (test/backend/kernels.test.ts checks it)
 function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, shape: number[], dtype: DType = a.dtype): Tensor {
-  const out = empty(shape, dtype);
+  const out = uninitialized(shape, dtype);
   getBackend().binary(op, a.data, a.shape, b.data, b.shape, out.data, shape);
   return out;
 }
 
 function unaryKernel(op: UnaryOp, a: Tensor, p0?: number, p1?: number, dtype: DType = a.dtype): Tensor {
-  const out = empty(a.shape, dtype);
+  const out = uninitialized(a.shape, dtype);
   getBackend().unary(op, a.data, out.data, p0, p1);
   return out;
 }
@@ -292,7 +293,7 @@ export function where(condition: Tensor, x: TensorLike, y: TensorLike): Tensor {
   const [a, b, ab] =
     x instanceof Tensor || y instanceof Tensor ? operands('where', x, y) : operands('where', asTensor('where', x), asTensor('where', y));
   const shape = broadcastShapes('where', cond.shape, ab);
-  const out = empty(shape, a.dtype);
+  const out = uninitialized(shape, a.dtype);
   getBackend().where(cond.data, cond.shape, a.data, a.shape, b.data, b.shape, out.data, shape);
   return record('where', out, [a, b], (g) => {
     const zero = asTensor('where', 0, g);
@@ -314,7 +315,7 @@ export function maskedFill(a: Tensor, mask: Tensor, value: number): Tensor {
     throw new ShapeError(`maskedFill: mask of shape ${fmtShape(mask.shape)} does not broadcast to the input's shape ${fmtShape(a.shape)}`);
   }
   const v = asTensor('maskedFill', a.dtype === 'bool' ? Number(value !== 0) : value, a);
-  const out = empty(a.shape, a.dtype);
+  const out = uninitialized(a.shape, a.dtype);
   getBackend().where(mask.data, mask.shape, v.data, v.shape, a.data, a.shape, out.data, a.shape);
   return record('maskedFill', out, [a], (g) => [where(mask, asTensor('maskedFill', 0, g), g)]);
 }

@@ -1,13 +1,18 @@
 // Matrix products: 1-D, 2-D and batched with broadcast batch dims, as torch.matmul.
 import { isGradEnabled, record } from '../autograd.js';
 import { getBackend } from '../backend/index.js';
-import { isFloating } from '../dtype.js';
+import { type DType, isFloating } from '../dtype.js';
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
-import { broadcastShapes, checkSize, sizeOf } from '../shape.js';
+import { broadcastShapes, checkSize, sizeOf, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { cast } from './elementwise.js';
 import { expand, reshape, transpose } from './shape.js';
-import { empty, requireTensor, unbroadcast } from './util.js';
+import { empty, requireTensor, unbroadcast, uninitialized } from './util.js';
+
+/** A GEMM's output: the kernel writes all of it, unless the inner dimension is empty (zeros). */
+function gemmOut(shape: Shape, dtype: DType, inner: number): Tensor {
+  return inner > 0 ? uninitialized(shape, dtype) : empty(shape, dtype);
+}
 
 /**
  * Matrix product with torch.matmul's rules: 1-D operands gain a dim that is
@@ -63,7 +68,7 @@ function matmul2(a: Tensor, b: Tensor): Tensor {
   const B = sb === null ? expand(b, [...batchShape, k, m]) : b;
   const strideA = sa ?? n * k;
   const strideB = sb ?? k * m;
-  const out = empty([...batchShape, n, m], a.dtype);
+  const out = gemmOut([...batchShape, n, m], a.dtype, k);
   getBackend().matmul(A.data, B.data, out.data, {
     batch, m: n, n: m, k, transA: false, transB: false, strideA, strideB, accumulate: false,
   });
@@ -81,12 +86,12 @@ function matmul2(a: Tensor, b: Tensor): Tensor {
     if (a.requiresGrad) {
       if (sb === 0 && sa !== null) {
         // one B for every batch: all of g's rows at once, (batch n, m) @ (k, m)^T
-        ga = empty(a.shape, a.dtype);
+        ga = gemmOut(a.shape, a.dtype, m);
         getBackend().matmul(g.data, B.data, ga.data, {
           batch: 1, m: batch * n, n: k, k: m, transA: false, transB: true, strideA: 0, strideB: 0, accumulate: false,
         });
       } else {
-        ga = empty([...batchShape, n, k], a.dtype);
+        ga = gemmOut([...batchShape, n, k], a.dtype, m);
         getBackend().matmul(g.data, B.data, ga.data, {
           batch, m: n, n: k, k: m, transA: false, transB: true, strideA: n * m, strideB, accumulate: false,
         });
@@ -95,19 +100,19 @@ function matmul2(a: Tensor, b: Tensor): Tensor {
     }
     if (b.requiresGrad) {
       if (sa === 0) {
-        gb = empty([...batchShape, k, m], b.dtype);
+        gb = gemmOut([...batchShape, k, m], b.dtype, n);
         getBackend().matmul(A.data, g.data, gb.data, {
           batch, m: k, n: m, k: n, transA: true, transB: false, strideA: 0, strideB: n * m, accumulate: false,
         });
         gb = unbroadcast(gb, b.shape);
       } else if (sb === 0) {
         // one B for every batch: dB = sum over batches of A_t^T g_t = (batch n, k)^T @ (batch n, m)
-        gb = empty(b.shape, b.dtype);
+        gb = gemmOut(b.shape, b.dtype, batch * n);
         getBackend().matmul(A.data, g.data, gb.data, {
           batch: 1, m: k, n: m, k: batch * n, transA: true, transB: false, strideA: 0, strideB: 0, accumulate: false,
         });
       } else {
-        gb = empty([...batchShape, k, m], b.dtype);
+        gb = gemmOut([...batchShape, k, m], b.dtype, n);
         getBackend().matmul(A.data, g.data, gb.data, {
           batch, m: k, n: m, k: n, transA: true, transB: false, strideA, strideB: n * m, accumulate: false,
         });

@@ -9,6 +9,14 @@ export function empty(shape: Shape, dtype: DType = 'float32'): Tensor {
   return new Tensor(getBackend().alloc(dtype, sizeOf(shape)), shape);
 }
 
+/**
+ * A fresh tensor whose contents are arbitrary: only for outputs that a kernel
+ * writes whole (every element) before anything reads them.
+ */
+export function uninitialized(shape: Shape, dtype: DType = 'float32'): Tensor {
+  return new Tensor(getBackend().alloc(dtype, sizeOf(shape), true), shape);
+}
+
 /** A scalar operand as a 0-d tensor of a dtype that fits beside `like`. */
 export function asTensor(op: string, x: TensorLike, like?: Tensor): Tensor {
   if (x instanceof Tensor) return x;

@@ -63,9 +63,18 @@ function expectClose(actual: TypedArray, expected: TypedArray, what: string, rto
 }
 
 /** Runs the same kernel on both backends, each on its own copies of the arrays, and returns both outputs. */
-function both<T extends TypedArray>(out: () => T, run: (b: Backend, out: T) => void): [T, T] {
+/**
+ * Runs a kernel on both backends into fresh outputs. `written`: the kernel must
+ * write every element (ops may hand it uninitialised memory), so each backend's
+ * output starts from a different filler and an element left alone shows up.
+ */
+function both<T extends TypedArray>(out: () => T, run: (b: Backend, out: T) => void, written = false): [T, T] {
   const a = out();
   const b = out();
+  if (written) {
+    a.fill(7);
+    b.fill(9);
+  }
   run(js, a);
   run(wasm, b);
   return [b, a];
@@ -96,7 +105,7 @@ describe('wasm backend kernels against the reference backend', { timeout: 60000 
         const x = randF32(n, r, -6, 6);
         if (n === 1001) x.set(SPECIAL);
         const [p0, p1] = params[op] ?? [0, 0];
-        const [got, want] = both(() => new Float32Array(n), (b, o) => b.unary(op, x, o, p0, p1));
+        const [got, want] = both(() => new Float32Array(n), (b, o) => b.unary(op, x, o, p0, p1), true);
         // these round the double-precision result once, exactly like the reference
         const exact = EXACT_UNARY.has(op);
         expectClose(got, want, `unary ${op} n=${n}`, exact ? 0 : 4e-6, exact ? 0 : 1e-6);
@@ -104,10 +113,10 @@ describe('wasm backend kernels against the reference backend', { timeout: 60000 
     }
     // clamp with an open end, logical not on bools
     const x = randF32(37, r);
-    const [c1, c2] = both(() => new Float32Array(37), (b, o) => b.unary('clamp', x, o, -Infinity, 0.5));
+    const [c1, c2] = both(() => new Float32Array(37), (b, o) => b.unary('clamp', x, o, -Infinity, 0.5), true);
     expectClose(c1, c2, 'clamp (-inf, 0.5)');
     const bools = new Uint8Array([0, 1, 1, 0, 1]);
-    const [n1, n2] = both(() => new Uint8Array(5), (b, o) => b.unary('not', bools, o));
+    const [n1, n2] = both(() => new Uint8Array(5), (b, o) => b.unary('not', bools, o), true);
     expect(Array.from(n1)).toEqual(Array.from(n2));
   });
 
@@ -131,14 +140,14 @@ describe('wasm backend kernels against the reference backend', { timeout: 60000 
         }
         if (a.length > 3) a[1] = NaN;
         const mk = () => (cmp ? new Uint8Array(size(outShape)) : new Float32Array(size(outShape)));
-        const [got, want] = both(mk, (be, o) => be.binary(op, a, as, b, bs, o, outShape));
+        const [got, want] = both(mk, (be, o) => be.binary(op, a, as, b, bs, o, outShape), true);
         expectClose(got, want, `binary ${op} ${JSON.stringify(as)} ${JSON.stringify(bs)}`, 0, 0);
       }
     }
     // int32 operands go through the reference kernel on both
     const ia = randI32(12, r, -5, 5);
     const ib = randI32(4, r, 1, 5);
-    const [g, w] = both(() => new Int32Array(12), (be, o) => be.binary('mul', ia, [3, 4], ib, [4], o, [3, 4]));
+    const [g, w] = both(() => new Int32Array(12), (be, o) => be.binary('mul', ia, [3, 4], ib, [4], o, [3, 4]), true);
     expect(Array.from(g)).toEqual(Array.from(w));
   });
 
@@ -152,11 +161,11 @@ describe('wasm backend kernels against the reference backend', { timeout: 60000 
       const cond = new Uint8Array(size(cs)).map(() => (r() < 0.5 ? 1 : 0));
       const a = randF32(size(as), r);
       const b = randF32(size(bs), r);
-      const [g, w] = both(() => new Float32Array(size(outShape)), (be, o) => be.where(cond, cs, a, as, b, bs, o, outShape));
+      const [g, w] = both(() => new Float32Array(size(outShape)), (be, o) => be.where(cond, cs, a, as, b, bs, o, outShape), true);
       expectClose(g, w, `where ${JSON.stringify([cs, as, bs])}`, 0, 0);
       const ia = randI32(size(as), r, -9, 9);
       const ib = randI32(size(bs), r, -9, 9);
-      const [gi, wi] = both(() => new Int32Array(size(outShape)), (be, o) => be.where(cond, cs, ia, as, ib, bs, o, outShape));
+      const [gi, wi] = both(() => new Int32Array(size(outShape)), (be, o) => be.where(cond, cs, ia, as, ib, bs, o, outShape), true);
       expect(Array.from(gi)).toEqual(Array.from(wi));
     }
   });
@@ -194,12 +203,12 @@ describe('wasm backend kernels against the reference backend', { timeout: 60000 
       for (const log of [false, true]) {
         const x = randF32(outer * sz * inner, r, -20, 20);
         x[0] = -Infinity;
-        const [g, w] = both(() => new Float32Array(x.length), (be, o) => be.softmax(x, outer, sz, inner, o, log));
+        const [g, w] = both(() => new Float32Array(x.length), (be, o) => be.softmax(x, outer, sz, inner, o, log), true);
         expectClose(g, w, `softmax log=${log} ${[outer, sz, inner]}`, 5e-6, 1e-7);
       }
     }
     const allInf = new Float32Array([-Infinity, -Infinity, -Infinity]);
-    const [g, w] = both(() => new Float32Array(3), (be, o) => be.softmax(allInf, 1, 3, 1, o, false));
+    const [g, w] = both(() => new Float32Array(3), (be, o) => be.softmax(allInf, 1, 3, 1, o, false), true);
     expectClose(g, w, 'softmax of all -inf');
   });
 
@@ -215,7 +224,8 @@ describe('wasm backend kernels against the reference backend', { timeout: 60000 
           const a = randF32(m * k, r);
           const b = randF32(k * n, r);
           const p: MatmulParams = { batch: 1, m, n, k, transA, transB, strideA: m * k, strideB: k * n, accumulate: false };
-          const [g, w] = both(() => new Float32Array(m * n), (be, o) => be.matmul(a, b, o, p));
+          // outputs may come uninitialised (ops/matmul.ts): every element must be written when k > 0
+          const [g, w] = both(() => new Float32Array(m * n), (be, o) => be.matmul(a, b, o, p), k > 0);
           expectClose(g, w, `matmul ${[m, n, k]} tA=${transA} tB=${transB}`, 1e-5, 2e-6 * Math.max(k, 1));
         }
       }
@@ -309,17 +319,17 @@ describe('wasm backend kernels against the reference backend', { timeout: 60000 
     const r = rng(9);
     const f = randF32(1003, r, -1e3, 1e3);
     f.set([0.5, -0.5, 1.9, -1.9, 2147483647, 2147483648, -2147483649, 3e9, -3e9, 1e20, Infinity, -Infinity, NaN]);
-    const [g, w] = both(() => new Int32Array(f.length), (be, o) => be.cast(f, o));
+    const [g, w] = both(() => new Int32Array(f.length), (be, o) => be.cast(f, o), true);
     expect(Array.from(g)).toEqual(Array.from(w));
     const i = randI32(1001, r, -(2 ** 30), 2 ** 30);
-    const [g2, w2] = both(() => new Float32Array(i.length), (be, o) => be.cast(i, o));
+    const [g2, w2] = both(() => new Float32Array(i.length), (be, o) => be.cast(i, o), true);
     expect(Array.from(g2)).toEqual(Array.from(w2));
-    const [g3, w3] = both(() => new Uint8Array(f.length), (be, o) => be.cast(f, o));
+    const [g3, w3] = both(() => new Uint8Array(f.length), (be, o) => be.cast(f, o), true);
     expect(Array.from(g3)).toEqual(Array.from(w3));
     const u = new Uint8Array(33).map(() => (r() < 0.5 ? 1 : 0));
-    const [g4, w4] = both(() => new Float32Array(u.length), (be, o) => be.cast(u, o));
+    const [g4, w4] = both(() => new Float32Array(u.length), (be, o) => be.cast(u, o), true);
     expect(Array.from(g4)).toEqual(Array.from(w4));
-    const [g5, w5] = both(() => new Float64Array(f.length), (be, o) => be.cast(f, o));
+    const [g5, w5] = both(() => new Float64Array(f.length), (be, o) => be.cast(f, o), true);
     expect(Array.from(g5)).toEqual(Array.from(w5));
   });
 
@@ -411,10 +421,10 @@ describe('wasm backend state', () => {
     wasm.matmul(a, a, new Float32Array(300 * 300), p);
     const x = randF32(1000, r, 0.01, 20);
     for (const op of ['log', 'sin', 'cos', 'exp', 'expm1', 'log1p', 'gelu'] as UnaryOp[]) {
-      const [g, w] = both(() => new Float32Array(1000), (be, o) => be.unary(op, x, o));
+      const [g, w] = both(() => new Float32Array(1000), (be, o) => be.unary(op, x, o), true);
       expectClose(g, w, `${op} after GEMM`, op === 'gelu' ? 4e-6 : 0, op === 'gelu' ? 1e-6 : 0);
     }
-    const [g, w] = both(() => new Float32Array(1000), (be, o) => be.softmax(x, 1, 10, 100, o, true));
+    const [g, w] = both(() => new Float32Array(1000), (be, o) => be.softmax(x, 1, 10, 100, o, true), true);
     expectClose(g, w, 'strided log-softmax after GEMM', 5e-6, 1e-7);
   });
 });

@@ -356,8 +356,8 @@ function cellTasks(name: 'lstmCell' | 'lstmCellBackward', n: number, H: number, 
 export const wasmBackend: Backend = {
   name: 'wasm',
 
-  alloc(dtype, size) {
-    return js.alloc(dtype, size);
+  alloc(dtype, size, uninitialized) {
+    return js.alloc(dtype, size, uninitialized);
   },
 
   fill(out, value) {
