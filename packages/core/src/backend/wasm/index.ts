@@ -521,7 +521,8 @@ export const wasmBackend: Backend = {
       const r = rt();
       r.reset();
       const [px, py, po] = [r.put(x), r.put(y), r.space(out)];
-      r.k.bce(px, py, po, out.length);
+      const n = out.length;
+      runTasks(ranges(n, threadsFor(n, HEAVY_MIN), 4).map(([s, e]): Task => ['bce', [px + 4 * s, py + 4 * s, po + 4 * s, e - s]]));
       r.take(po, out);
     }, () => js.bce(x, y, out));
   },
@@ -532,7 +533,8 @@ export const wasmBackend: Backend = {
       const r = rt();
       r.reset();
       const [px, py, pg, po] = [r.put(x), r.put(y), r.put(g), r.space(out)];
-      r.k.bceGrad(px, py, pg, po, out.length);
+      const n = out.length;
+      runTasks(ranges(n, threadsFor(n, HEAVY_MIN), 4).map(([s, e]): Task => ['bceGrad', [px + 4 * s, py + 4 * s, pg + 4 * s, po + 4 * s, e - s]]));
       r.take(po, out);
     }, () => js.bceGrad(x, y, g, out));
   },

@@ -38,7 +38,7 @@ export interface Kernels {
 }
 
 /** Names of the kernels a worker thread may run, by index. */
-export const TASK_NAMES = ['sgemmBatch', 'unary', 'binary', 'softmax', 'im2col', 'col2im', 'maxPoolIndices', 'lstmCell', 'lstmCellBackward', 'adam', 'winoForwardPart', 'winoWeightGradPart'] as const;
+export const TASK_NAMES = ['sgemmBatch', 'unary', 'binary', 'softmax', 'im2col', 'col2im', 'maxPoolIndices', 'lstmCell', 'lstmCellBackward', 'adam', 'winoForwardPart', 'winoWeightGradPart', 'bce', 'bceGrad'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
 
 const PAGE = 65536;

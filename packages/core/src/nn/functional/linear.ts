@@ -9,7 +9,7 @@ import { add, mul } from '../../ops/elementwise.js';
 import { matmul } from '../../ops/matmul.js';
 import { sum } from '../../ops/reduce.js';
 import { permute, reshape, transpose, unsqueeze } from '../../ops/shape.js';
-import { empty, requireTensor } from '../../ops/util.js';
+import { empty, requireTensor, uninitialized } from '../../ops/util.js';
 
 function sameFloatDType(op: string, input: Tensor, weight: Tensor, what = 'weight'): void {
   if (!isFloating(input.dtype) || input.dtype !== weight.dtype) {
@@ -56,8 +56,9 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
   const m = sizeOf(lead);
   const x = input.ndim === 2 ? input : reshape(input, [m, inF]);
   const be = getBackend();
-  const out = empty([m, outF], input.dtype);
   // the bias in every row, then the product added onto it: one kernel call
+  // (the GEMM writes every element unless inF is 0; then out is the bias or zeros)
+  const out = bias != null || inF > 0 ? uninitialized([m, outF], input.dtype) : empty([m, outF], input.dtype);
   if (bias != null) for (let r = 0; r < m; r++) out.data.set(bias.data, r * outF);
   be.matmul(x.data, weight.data, out.data, {
     batch: 1, m, n: outF, k: inF, transA: false, transB: true, strideA: 0, strideB: 0, accumulate: bias != null,
@@ -74,11 +75,11 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
     let dw: Tensor | null = null;
     let db: Tensor | null = null;
     if (x.requiresGrad) {
-      dx = empty([m, inF], g.dtype);
+      dx = outF > 0 ? uninitialized([m, inF], g.dtype) : empty([m, inF], g.dtype);
       be.matmul(g.data, weight.data, dx.data, { batch: 1, m, n: inF, k: outF, transA: false, transB: false, strideA: 0, strideB: 0, accumulate: false });
     }
     if (weight.requiresGrad) {
-      dw = empty([outF, inF], g.dtype);
+      dw = m > 0 ? uninitialized([outF, inF], g.dtype) : empty([outF, inF], g.dtype);
       be.matmul(g.data, x.data, dw.data, { batch: 1, m: outF, n: inF, k: m, transA: true, transB: false, strideA: 0, strideB: 0, accumulate: false });
     }
     if (bias != null && bias.requiresGrad) {

@@ -12,7 +12,7 @@ import { gather } from '../../ops/indexing.js';
 import { logSoftmax, softplus } from '../../ops/activation.js';
 import { sum, mean } from '../../ops/reduce.js';
 import { reshape, squeeze } from '../../ops/shape.js';
-import { empty, requireFloat, requireTensor } from '../../ops/util.js';
+import { empty, requireFloat, requireTensor, uninitialized } from '../../ops/util.js';
 
 /** How per-element losses are combined: averaged (default), summed, or returned as they are. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -144,7 +144,7 @@ export function bceLoss(input: Tensor, target: Tensor, opts: BCEOptions = {}): T
     }
   }
   // one kernel each way; differentiable ops only for the gradient's own graph (createGraph)
-  const out = empty(input.shape, input.dtype);
+  const out = uninitialized(input.shape, input.dtype);
   getBackend().bce(input.data, y.data, out.data);
   const loss = record('bceLoss', out, [input, y], (g) => [
     input.requiresGrad ? bceInputGrad(input, y, g) : null,
@@ -158,7 +158,7 @@ export function bceLoss(input: Tensor, target: Tensor, opts: BCEOptions = {}): T
 /** d bce / dx times g = g (x - y) / (x (1 - x)), the denominator kept away from 0 as PyTorch does. */
 function bceInputGrad(x: Tensor, y: Tensor, g: Tensor): Tensor {
   if (isGradEnabled()) return div(mul(g, sub(x, y)), clamp(mul(x, sub(1, x)), 1e-12));
-  const out = empty(x.shape, x.dtype);
+  const out = uninitialized(x.shape, x.dtype);
   getBackend().bceGrad(x.data, y.data, g.data, out.data);
   return out;
 }
