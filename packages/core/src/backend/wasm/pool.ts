@@ -3,6 +3,9 @@
 // arguments) through a SharedArrayBuffer, runs its own share, then waits.
 // Workers spin briefly for the next task, then park in Atomics.wait, so an
 // idle pool holds no core; they are unref'd, so a script ends normally.
+// A task runs once it is claimed: by its worker, or by the calling thread
+// once that is done with its own share and the worker has not started (a
+// parked worker takes tens of µs to wake, longer than a small kernel's share).
 import { builtin, TASK_NAMES, type Runtime } from './runtime.js';
 
 // control words (Int32Array over the SharedArrayBuffer)
@@ -11,8 +14,12 @@ const PENDING = 1; // workers still running the current generation
 const READY = 3; // workers that have started
 const FAILED = 4; // set when a task threw
 const INIT_FAILED = 5; // set when a worker could not start
-const ARGS = 8; // Float64 slot of worker w starts at element ARGS + w * SLOT of the f64 view
-const SLOT = 24; // [generation, task index, argc, args...]: a worker runs its slot only when the generation is the one it woke for
+const MAX_WORKERS = 64;
+// Int32 word CLAIMS + w: the generation while worker w's task waits, 0 once claimed
+// (a worker runs its task only if it turns the generation it woke for into 0)
+const CLAIMS = 8;
+const ARGS = (CLAIMS + MAX_WORKERS) / 2; // Float64 slot of worker w starts at element ARGS + w * SLOT of the f64 view
+const SLOT = 24; // [unused, task index, argc, args...]
 
 /** Iterations of the spin loops before parking, at most (each ~1-2 ns of Atomics.load). */
 const SPIN = 100000;
@@ -57,7 +64,7 @@ for (;;) {
     continue;
   }
   seen = g;
-  if (f64[slot] !== g) continue;
+  if (Atomics.compareExchange(ctl, ${CLAIMS} + index, g, 0) !== g) continue;
   try {
     const argc = f64[slot + 2];
     const a = [];
@@ -88,7 +95,7 @@ export class Pool {
   private broken = false;
 
   constructor(private readonly rt: Runtime) {
-    this.control = new SharedArrayBuffer((ARGS + SLOT * 64) * 8);
+    this.control = new SharedArrayBuffer((ARGS + SLOT * MAX_WORKERS) * 8);
     this.ctl = new Int32Array(this.control);
     this.f64 = new Float64Array(this.control);
   }
@@ -141,23 +148,34 @@ export class Pool {
   run(tasks: Task[]): void {
     const k = this.rt.k as unknown as Record<string, (...a: number[]) => void>;
     const n = tasks.length - 1;
+    let gen = 0;
     if (n > 0) {
-      const gen = (Atomics.load(this.ctl, GEN) + 1) | 0;
+      gen = (Atomics.load(this.ctl, GEN) + 1) | 0 || 1; // never 0: 0 marks a claimed task
       for (let w = 0; w < n; w++) {
         const [name, args] = tasks[w + 1]!;
         const s = ARGS + w * SLOT;
-        this.f64[s] = gen;
         this.f64[s + 1] = TASK_NAMES.indexOf(name);
         this.f64[s + 2] = args.length;
         for (let i = 0; i < args.length; i++) this.f64[s + 3 + i] = args[i]!;
       }
       Atomics.store(this.ctl, PENDING, n);
+      for (let w = 0; w < n; w++) Atomics.store(this.ctl, CLAIMS + w, gen);
       Atomics.store(this.ctl, GEN, gen);
       Atomics.notify(this.ctl, GEN);
     }
     const [name, args] = tasks[0]!;
     k[name]!(...args);
     if (n > 0) {
+      // the tasks of workers that have not started yet run here
+      for (let w = 0; w < n; w++) {
+        if (Atomics.compareExchange(this.ctl, CLAIMS + w, gen, 0) !== gen) continue;
+        const [tn, ta] = tasks[w + 1]!;
+        try {
+          k[tn]!(...ta);
+        } finally {
+          Atomics.sub(this.ctl, PENDING, 1);
+        }
+      }
       let p = Atomics.load(this.ctl, PENDING);
       for (let i = 0; p !== 0 && i < WAIT_SPIN; i++) p = Atomics.load(this.ctl, PENDING);
       while (p !== 0) {
