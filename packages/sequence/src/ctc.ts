@@ -149,25 +149,7 @@ function ctcNll(lp: Tensor, p: CTCProblem, zeroInfinity: boolean): Tensor {
         for (let t = 0; t < Tb; t++) gd.fill(NaN, (t * N + b) * C, (t * N + b + 1) * C);
         continue;
       }
-      const beta = scaled ? scaledBeta(em, b, N, C, Tb, ext) : null;
-      if (scaled && beta) {
-        // alpha_t(s) beta_t(s) / p = alphaHat betaHat e^(logA_t + logB_t - log p), with y_t counted twice: divide by it
-        // once, as e^(k - lp) = e^(k - rowMax) / y (y = e^(lp - rowMax), the emissions); only the sample's labels get one
-        const labelsOf = [...new Set(ext)];
-        lcab.fill(0);
-        for (let t = 0; t < Tb; t++) {
-          for (let s = 0; s < S; s++) lcab[ext[s]!]! += scaled.alpha[t * S + s]! * beta.alpha[t * S + s]!;
-          // the rows' normalisations applied once per step
-          const e = -gb * scaled.inv[t]! * beta.inv[t]! * Math.exp(scaled.logScale[t]! + beta.logScale[t]! + loss - em.rowMax[t * N + b]!);
-          const base = (t * N + b) * C;
-          for (const c of labelsOf) {
-            const v = lcab[c]!;
-            if (v !== 0) gd[base + c] = (e * v) / em.y[base + c]!;
-            lcab[c] = 0;
-          }
-        }
-        continue;
-      }
+      if (scaled && scaledGrad(em, b, N, C, Tb, ext, scaled, loss, gb, gd, lcab)) continue;
       const alpha = samples[b]!.log ?? forwardAlpha(x, b, N, C, Tb, ext);
       const logBeta = backwardBeta(x, b, N, C, Tb, ext);
       for (let t = 0; t < Tb; t++) {
@@ -252,40 +234,61 @@ function scaledNll(a: Scaled, Tb: number, S: number): number {
   return end > 0 ? -(Math.log(end) + a.logScale[Tb - 1]!) : Infinity;
 }
 
-/** The beta recursion in probability space, scaled like `scaledAlpha`; logScale[t] sums the log scales of steps t..Tb-1. */
-function scaledBeta(em: Emissions, b: number, N: number, C: number, Tb: number, ext: Int32Array): Scaled | null {
+/**
+ * The gradient of one sample from its scaled alphas: the beta recursion in
+ * probability space, scaled like `scaledAlpha`, from the last step back, each
+ * step's gradient taken as soon as its beta row is known (two rows live).
+ * Writes the classes of the sample's labels at each step; false when a step
+ * underflows (the log-space path then rewrites the whole sample).
+ */
+function scaledGrad(
+  em: Emissions, b: number, N: number, C: number, Tb: number, ext: Int32Array,
+  alpha: Scaled, loss: number, gb: number, gd: TypedArray, lcab: Float64Array,
+): boolean {
   const { y, rowMax } = em;
   const S = ext.length;
-  const beta = new Float64Array(Tb * S);
-  const logScale = new Float64Array(Tb);
+  const labelsOf = [...new Set(ext)];
+  // whether position s may skip the blank after it (a label unlike the one two ahead)
   const skip = new Uint8Array(S);
   for (let s = 0; s + 2 < S; s++) skip[s] = ext[s] !== ext[s + 2] ? 1 : 0;
-  const invs = new Float64Array(Tb);
+  // beta rows t (cur) and t + 1 (next), unnormalised like scaledAlpha's; 0 outside [lo, hi)
+  let cur = new Float64Array(S);
+  let next = new Float64Array(S);
   let inv = 1;
-  let acc = 0;
+  let logScale = 0;
+  lcab.fill(0);
   for (let t = Tb - 1; t >= 0; t--) {
     const row = (t * N + b) * C;
     const lo = Math.max(0, S - 2 * (Tb - t));
     const hi = Math.min(S, 2 * (t + 1));
-    const cur = t * S;
+    cur.fill(0);
     let sum = 0;
     if (t === Tb - 1) {
-      for (let s = Math.max(lo, S - 2); s < hi; s++) sum += beta[cur + s] = y[row + ext[s]!]!;
+      for (let s = Math.max(lo, S - 2); s < hi; s++) sum += cur[s] = y[row + ext[s]!]!;
     } else {
-      const next = cur + S;
       for (let s = lo; s < hi; s++) {
-        let v = beta[next + s]!;
-        if (s + 1 < S) v += beta[next + s + 1]!;
-        if (skip[s] === 1) v += beta[next + s + 2]!;
-        sum += beta[cur + s] = v * inv * y[row + ext[s]!]!;
+        let v = next[s]!;
+        if (s + 1 < S) v += next[s + 1]!;
+        if (skip[s] === 1) v += next[s + 2]!;
+        sum += cur[s] = v * inv * y[row + ext[s]!]!;
       }
     }
-    if (!(sum > 1e-280)) return null;
-    inv = invs[t] = 1 / sum;
-    acc += Math.log(sum) + rowMax[t * N + b]!;
-    logScale[t] = acc;
+    if (!(sum > 1e-280)) return false;
+    inv = 1 / sum;
+    logScale += Math.log(sum) + rowMax[t * N + b]!;
+    // alpha_t(s) beta_t(s) / p = alphaHat betaHat e^(logA_t + logB_t - log p), with y_t counted twice: divide by it
+    // once, as e^(k - lp) = e^(k - rowMax) / y (y = e^(lp - rowMax), the emissions); only the sample's labels get one
+    const a = t * S;
+    for (let s = lo; s < hi; s++) lcab[ext[s]!]! += alpha.alpha[a + s]! * cur[s]!;
+    const e = -gb * alpha.inv[t]! * inv * Math.exp(alpha.logScale[t]! + logScale + loss - rowMax[t * N + b]!);
+    for (const c of labelsOf) {
+      const v = lcab[c]!;
+      if (v !== 0) gd[row + c] = (e * v) / y[row + c]!;
+      lcab[c] = 0;
+    }
+    [cur, next] = [next, cur];
   }
-  return { alpha: beta, inv: invs, logScale };
+  return true;
 }
 
 function extendedLabels(labels: Int32Array, off: number, L: number, blank: number): Int32Array {
