@@ -9,7 +9,7 @@ export { im2col, col2im, maxPoolIndices } from './conv';
 export { lstmCell, lstmCellBackward, gruCell } from './rnn';
 export { reluGrad } from './activation_grad';
 export { adam } from './optim';
-export { bce, bceGrad } from './loss';
+export { bce, bcePart, bceGrad } from './loss';
 export { winoFilter, winoFilterGrad, winoForwardPart, winoWeightGradPart } from './winograd';
 
 /** End of the module's static data (math tables): the JS side allocates above it. */

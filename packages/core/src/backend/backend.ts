@@ -41,6 +41,8 @@ export interface MatmulParams {
   strideB: number;
   /** Add into `out` instead of overwriting it; when false and k > 0 every element is written (out may come uninitialised). */
   accumulate: boolean;
+  /** Added to every row of each product (n values) when not accumulating: out = op(A) @ op(B) + bias. */
+  bias?: TypedArray | null;
   /** A resident copy of A's values (Backend.resident): the backend may read it instead of copying `a` in. */
   residentA?: Resident | null;
   /** The same for B. */
@@ -197,8 +199,12 @@ export interface Backend {
   softmax(x: TypedArray, outer: number, size: number, inner: number, out: TypedArray, log: boolean): void;
 
   matmul(a: TypedArray, b: TypedArray, out: TypedArray, p: MatmulParams): void;
-  /** Binary cross-entropy of probabilities x against targets y, elementwise: out = -(y max(log x, -100) + (1 - y) max(log(1 - x), -100)). */
-  bce(x: TypedArray, y: TypedArray, out: TypedArray): void;
+  /**
+   * Binary cross-entropy of probabilities x against targets y, elementwise:
+   * out = -(y max(log x, -100) + (1 - y) max(log(1 - x), -100)). Returns how
+   * many x are not probabilities (outside [0, 1], or NaN).
+   */
+  bce(x: TypedArray, y: TypedArray, out: TypedArray): number;
   /** The gradient of `bce` with respect to x, times g: out = g (x - y) / max(x (1 - x), 1e-12). */
   bceGrad(x: TypedArray, y: TypedArray, g: TypedArray, out: TypedArray): void;
   /** One Adam (or AdamW) step of float32 parameters x with gradient g and moments m, v, all updated in place (see adamReference). */

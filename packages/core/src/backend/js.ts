@@ -260,11 +260,14 @@ export const jsBackend: Backend = {
   bce(x, y, out) {
     // NaN passes through the clamps, as in PyTorch
     const clampLog = (l: number) => (l < -100 ? -100 : l);
+    let bad = 0;
     for (let i = 0; i < out.length; i++) {
       const xi = x[i]!;
       const yi = y[i]!;
+      if (!(xi >= 0 && xi <= 1)) bad++;
       out[i] = -(yi * clampLog(Math.log(xi)) + (1 - yi) * clampLog(Math.log(1 - xi)));
     }
+    return bad;
   },
 
   bceGrad(x, y, g, out) {
@@ -277,6 +280,7 @@ export const jsBackend: Backend = {
 
   matmul(a, b, out, p: MatmulParams) {
     const { batch, m, n, k, transA, transB, strideA, strideB, accumulate } = p;
+    const bias = accumulate ? null : p.bias;
     // A element (i, l) and B element (l, j), whichever way they are stored
     const ai = transA ? 1 : k;
     const al = transA ? m : 1;
@@ -297,6 +301,7 @@ export const jsBackend: Backend = {
         }
         const base = oo + i * n;
         if (accumulate) for (let j = 0; j < n; j++) out[base + j]! += row[j]!;
+        else if (bias) for (let j = 0; j < n; j++) out[base + j] = bias[j]! + row[j]!;
         else for (let j = 0; j < n; j++) out[base + j] = row[j]!;
       }
     }

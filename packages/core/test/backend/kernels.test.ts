@@ -247,6 +247,19 @@ describe('wasm backend kernels against the reference backend', { timeout: 60000 
         expectClose(g, w, `batched matmul ${[batch, m, n, k]} acc=${accumulate}`, 1e-5, 2e-6 * k);
       }
     }
+    // a bias added to every row, with and without an inner dimension, batched
+    for (const [batch, m, n, k] of [[1, 7, 9, 5], [1, 130, 70, 513], [3, 20, 33, 17], [1, 5, 6, 0]] as Array<[number, number, number, number]>) {
+      const a = randF32(batch * m * k, r);
+      const b = randF32(batch * n * k, r);
+      const bias = randF32(n, r);
+      const p: MatmulParams = { batch, m, n, k, transA: false, transB: true, strideA: m * k, strideB: n * k, accumulate: false, bias };
+      const [g, w] = both(() => new Float32Array(batch * m * n), (be, o) => be.matmul(a, b, o, p), true);
+      expectClose(g, w, `matmul + bias ${[batch, m, n, k]}`, 1e-5, 2e-6 * Math.max(k, 1));
+      // the same as accumulating onto rows filled with the bias
+      const filled = new Float32Array(batch * m * n).map((_, i) => bias[i % n]!);
+      js.matmul(a, b, filled, { ...p, accumulate: true, bias: null });
+      expect(Array.from(w)).toEqual(Array.from(filled));
+    }
     // float64 goes through the reference kernel
     const a64 = Float64Array.from(randF32(12, r));
     const b64 = Float64Array.from(randF32(12, r));
@@ -335,7 +348,7 @@ describe('wasm backend kernels against the reference backend', { timeout: 60000 
 
   it('bce and bceGrad: probabilities with the ends 0 and 1, subnormals, out-of-range and NaN, odd sizes', () => {
     const r = rng(13);
-    for (const n of [1, 5, 1030]) {
+    for (const n of [1, 5, 1030, 40001]) {
       const x = randF32(n, r, 0, 1);
       const y = randF32(n, r, 0, 1);
       const g = randF32(n, r, -2, 2);
@@ -344,6 +357,11 @@ describe('wasm backend kernels against the reference backend', { timeout: 60000 
       specials.forEach((v, i) => { if (i < n) x[i] = v; });
       const [l, lw] = both(() => new Float32Array(n), (be, o) => be.bce(x, y, o), true);
       expectClose(l, lw, `bce n=${n}`, 2e-6, 1e-6);
+      // the count of inputs that are not probabilities, with one more in the vector part and one in the tail
+      if (n > 40) [x[n - 1], x[n >> 1]] = [-1e-7, 1 + 1e-7];
+      const notProb = x.filter((v) => !(v >= 0 && v <= 1)).length;
+      expect(wasm.bce(x, y, new Float32Array(n)), `bce count n=${n}`).toBe(notProb);
+      expect(js.bce(x, y, new Float32Array(n)), `bce count n=${n}`).toBe(notProb);
       const [d, dw] = both(() => new Float32Array(n), (be, o) => be.bceGrad(x, y, g, o), true);
       expectClose(d, dw, `bceGrad n=${n}`, 2e-6, 1e-6);
     }

@@ -495,7 +495,8 @@ export const wasmBackend: Backend = {
   },
 
   matmul(a, b, out, p: MatmulParams) {
-    if (!isF32(a) || !isF32(b) || !isF32(out)) return js.matmul(a, b, out, p);
+    const bias = p.accumulate ? null : p.bias ?? null;
+    if (!isF32(a) || !isF32(b) || !isF32(out) || (bias !== null && !isF32(bias))) return js.matmul(a, b, out, p);
     const { batch, m, n, k, transA, transB, strideA, strideB, accumulate } = p;
     if (batch === 0 || m === 0 || n === 0) return;
     guarded(() => {
@@ -506,10 +507,16 @@ export const wasmBackend: Backend = {
       const pa = ra >= 0 ? ra : operand(r, a);
       const pb = rb >= 0 ? rb : operand(r, b);
       const pc = accumulate ? r.put(out) : r.space(out);
+      if (bias) {
+        // the bias in every row, then the products added onto it
+        const pb0 = r.put(bias) >> 2;
+        const f32 = r.f32;
+        for (let row = 0, c = pc >> 2; row < batch * m; row++, c += n) f32.copyWithin(c, pb0, pb0 + n);
+      }
       const t = threadsFor(2 * batch * m * n * k, GEMM_MIN_FLOPS);
       runTasks(gemmTasks(r, t, {
         batch, m, n, k, a: pa, lda: transA ? m : k, strideA, transA, b: pb, ldb: transB ? k : n, strideB, transB,
-        c: pc, ldc: n, strideC: m * n, accumulate,
+        c: pc, ldc: n, strideC: m * n, accumulate: accumulate || bias !== null,
       }));
       r.take(pc, out);
     }, () => js.matmul(a, b, out, p));
@@ -517,14 +524,22 @@ export const wasmBackend: Backend = {
 
   bce(x, y, out) {
     if (!isF32(x) || !isF32(y) || !isF32(out) || out.length < smallThreshold) return js.bce(x, y, out);
+    let bad = 0;
     guarded(() => {
       const r = rt();
       r.reset();
       const [px, py, po] = [r.put(x), r.put(y), r.space(out)];
       const n = out.length;
-      runTasks(ranges(n, threadsFor(n, HEAVY_MIN), 4).map(([s, e]): Task => ['bce', [px + 4 * s, py + 4 * s, po + 4 * s, e - s]]));
+      const parts = ranges(n, threadsFor(n, HEAVY_MIN), 4);
+      const counts = r.alloc(4 * parts.length);
+      runTasks(parts.map(([s, e], i): Task => ['bcePart', [px + 4 * s, py + 4 * s, po + 4 * s, e - s, counts + 4 * i]]));
+      bad = 0;
+      for (let i = 0; i < parts.length; i++) bad += r.i32[(counts >> 2) + i]!;
       r.take(po, out);
-    }, () => js.bce(x, y, out));
+    }, () => {
+      bad = js.bce(x, y, out);
+    });
+    return bad;
   },
 
   bceGrad(x, y, g, out) {

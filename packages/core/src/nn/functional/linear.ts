@@ -56,12 +56,10 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
   const m = sizeOf(lead);
   const x = input.ndim === 2 ? input : reshape(input, [m, inF]);
   const be = getBackend();
-  // the bias in every row, then the product added onto it: one kernel call
-  // (the GEMM writes every element unless inF is 0; then out is the bias or zeros)
+  // x Wᵀ + b in one kernel call, which writes every element (the bias alone when inF is 0; zeros without one)
   const out = bias != null || inF > 0 ? uninitialized([m, outF], input.dtype) : empty([m, outF], input.dtype);
-  if (bias != null) for (let r = 0; r < m; r++) out.data.set(bias.data, r * outF);
   be.matmul(x.data, weight.data, out.data, {
-    batch: 1, m, n: outF, k: inF, transA: false, transB: true, strideA: 0, strideB: 0, accumulate: bias != null,
+    batch: 1, m, n: outF, k: inF, transA: false, transB: true, strideA: 0, strideB: 0, accumulate: false, bias: bias?.data ?? null,
   });
   const inputs = bias != null ? [x, weight, bias] : [x, weight];
   const r = record('linear', out, inputs, (g) => {

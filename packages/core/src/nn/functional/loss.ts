@@ -137,15 +137,13 @@ export interface BCEOptions extends ReductionOptions {
  */
 export function bceLoss(input: Tensor, target: Tensor, opts: BCEOptions = {}): Tensor {
   const y = pair('bceLoss', input, target);
-  const xs = input.data;
-  for (let i = 0; i < xs.length; i++) {
-    if (!(xs[i]! >= 0 && xs[i]! <= 1)) {
-      throw new NeuroneError(`bceLoss: input values must be probabilities in [0, 1], found ${xs[i]} (apply sigmoid first, or use bceWithLogitsLoss)`);
-    }
-  }
   // one kernel each way; differentiable ops only for the gradient's own graph (createGraph)
   const out = uninitialized(input.shape, input.dtype);
-  getBackend().bce(input.data, y.data, out.data);
+  // the kernel counts the inputs that are not probabilities
+  if (getBackend().bce(input.data, y.data, out.data) > 0) {
+    const bad = input.data.find((v) => !(v >= 0 && v <= 1));
+    throw new NeuroneError(`bceLoss: input values must be probabilities in [0, 1], found ${bad} (apply sigmoid first, or use bceWithLogitsLoss)`);
+  }
   const loss = record('bceLoss', out, [input, y], (g) => [
     input.requiresGrad ? bceInputGrad(input, y, g) : null,
     // d/dy = log(1 - x) - log(x), with PyTorch's clamped logs
