@@ -11,6 +11,7 @@ export { reluGrad } from './activation_grad';
 export { adam } from './optim';
 export { bce, bcePart, bceGrad } from './loss';
 export { winoFilter, winoFilterGrad, winoForwardPart, winoWeightGradPart } from './winograd';
+export { wino4Filter, wino4ForwardPart } from './winograd4';
 
 /** End of the module's static data (math tables): the JS side allocates above it. */
 export function heapBase(): usize {

@@ -61,8 +61,15 @@ function gRow(at: usize, plane: usize, e: i32, t0: f32, t1: f32, t2: f32): void 
  * g: [C, H, W, padT, padL, tH, tW, P].
  */
 export function winoPad(x: usize, xp: usize, g: usize, n0: i32, n1: i32): void {
-  const C = load<i32>(g), H = load<i32>(g, 4), W = load<i32>(g, 8), padT = load<i32>(g, 12), padL = load<i32>(g, 16);
-  const Hp = 2 * load<i32>(g, 20) + 2, Wp = 2 * load<i32>(g, 24) + 2;
+  padPlanes(x, xp, load<i32>(g), load<i32>(g, 4), load<i32>(g, 8), load<i32>(g, 12), load<i32>(g, 16),
+    2 * load<i32>(g, 20) + 2, 2 * load<i32>(g, 24) + 2, n0, n1);
+}
+
+/**
+ * Planes n0 C..n1 C of x (N, C, H, W) copied into xp (N, C, Hp, Wp) with x's
+ * pixel (y, x) at (y + padT, x + padL) and zeros around (also the F(4x4, 3x3) pad).
+ */
+export function padPlanes(x: usize, xp: usize, C: i32, H: i32, W: i32, padT: i32, padL: i32, Hp: i32, Wp: i32, n0: i32, n1: i32): void {
   const rowBytes = <usize>Wp << 2;
   const rows = min(H, Hp - padT), cols = min(W, Wp - padL);
   // zeros around the copied block only: the rows above and below, the columns left and right

@@ -1,7 +1,7 @@
 // The im2col/col2im kernels against a direct convolution and against each other.
 import { describe, expect, it } from 'vitest';
 import {
-  Generator, conv1d, conv2d, convTranspose2d, gather, getBackend, jsBackend, listBackends, maxPoolIndices, pad, randn, manualSeed, setBackend, tensor, unfold, type ConvParams, type Im2colParams,
+  Generator, conv1d, conv2d, convTranspose2d, gather, getBackend, jsBackend, wasmBackend, listBackends, maxPoolIndices, pad, randn, manualSeed, setBackend, tensor, unfold, type ConvParams, type Im2colParams,
 } from '../../src/index.js';
 
 /** Direct 7-loop convolution, the textbook definition. */
@@ -280,6 +280,35 @@ describe.each(listBackends())('convForward / convInputGrad / convWeightGrad on t
       }
     });
   }
+});
+
+describe('3x3 convolution accuracy on the wasm backend, against float64', () => {
+  // without a backward the forward runs Winograd F(4x4, 3x3); with one, F(2x2, 3x3), whose transformed
+  // input the weight gradient reuses. Errors are measured against the largest output magnitude.
+  it('F(4x4, 3x3) within 3e-5 of the output scale, F(2x2, 3x3) within 2e-6', () => {
+    const be = wasmBackend;
+    const g = new Generator(7);
+    const [N, C, H, O] = [2, 64, 20, 48];
+    const p: ConvParams = {
+      batch: N, channels: C, height: H, width: H, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, padTop: 1, padLeft: 1,
+      dilationH: 1, dilationW: 1, outH: H, outW: H, outChannels: O, groups: 1,
+    };
+    const x = randn([N * C * H * H], { generator: g }).data as Float32Array;
+    const w = randn([O * C * 9], { generator: g }).mul(Math.sqrt(2 / (C * 9))).data as Float32Array;
+    const ref = new Float64Array(N * O * H * H);
+    jsBackend.convForward(Float64Array.from(x), Float64Array.from(w), ref, p);
+    const scale = ref.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    const err = (y: Float32Array) => y.reduce((m, v, i) => Math.max(m, Math.abs(v - ref[i]!)), 0) / scale;
+    const f4 = new Float32Array(ref.length);
+    expect(be.convForward(x, w, f4, p)).toBeNull();
+    const f2 = new Float32Array(ref.length);
+    const saved = be.convForward(x, w, f2, p, null, true);
+    if (saved) be.convFree(saved);
+    expect(err(f4)).toBeLessThan(3e-5);
+    expect(err(f2)).toBeLessThan(2e-6);
+    // F(4x4, 3x3) is the less exact of the two: a check that each path ran
+    expect(err(f4)).toBeGreaterThan(err(f2));
+  });
 });
 
 describe('maxPoolIndices', () => {

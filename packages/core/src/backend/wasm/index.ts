@@ -915,6 +915,20 @@ export const wasmBackend: Backend = {
       convForwardComposed(wasmBackend, x, w, out, p, bias);
       return null;
     }
+    if (winogradFits(p) && !keep) {
+      // no backward: F(4x4, 3x3), 1.8x fewer multiplications than F(2x2, 3x3)
+      guarded(() => {
+        const r = rt();
+        r.reset();
+        const px = r.put(x);
+        const pw = operand(r, w);
+        const pb = bias == null ? 0 : r.put(bias);
+        const po = r.space(out);
+        winograd4(r, wino4Of(p), px, pw, pb, po);
+        r.take(po, out);
+      }, () => convForwardComposed(js, x, w, out, p, bias));
+      return null;
+    }
     if (winogradFits(p)) {
       // the transformed input stays in wasm memory for the weight gradient when the batch fits in one chunk both ways
       const q = winoOf(p);
@@ -1157,16 +1171,19 @@ interface WinoGeometry {
   framed: number;
 }
 
-function winoGeometry(count: number, cin: number, h: number, w: number, cout: number, padT: number, padL: number): WinoGeometry {
+function winoGeometry(count: number, cin: number, h: number, w: number, cout: number, padT: number, padL: number, tile = 2): WinoGeometry {
   const outH = h + 2 * padT - 2;
   const outW = w + 2 * padL - 2;
-  const tH = Math.ceil(outH / 2);
-  const tW = Math.ceil(Math.ceil(outW / 2) / 4) * 4;
-  return { count, cin, h, w, cout, padT, padL, outH, outW, tH, tW, T: tH * tW, framed: (2 * tH + 2) * (2 * tW + 2) };
+  const tH = Math.ceil(outH / tile);
+  const tW = Math.ceil(Math.ceil(outW / tile) / 4) * 4;
+  return { count, cin, h, w, cout, padT, padL, outH, outW, tH, tW, T: tH * tW, framed: (tile * tH + 2) * (tile * tW + 2) };
 }
 
 /** The geometry of a convolution's Winograd forward and weight gradient. */
 const winoOf = (p: ConvParams): WinoGeometry => winoGeometry(p.batch, p.channels, p.height, p.width, p.outChannels, p.padTop, p.padLeft);
+
+/** The same with F(4x4, 3x3) tiles, for a forward without backward. */
+const wino4Of = (p: ConvParams): WinoGeometry => winoGeometry(p.batch, p.channels, p.height, p.width, p.outChannels, p.padTop, p.padLeft, 4);
 
 /** The geometry of its input gradient: a 3x3 convolution of dy by the rotated filters, padding 2 - p. */
 const winoInputGradOf = (p: ConvParams): WinoGeometry => winoGeometry(p.batch, p.outChannels, p.outH, p.outW, p.channels, 2 - p.padTop, 2 - p.padLeft);
@@ -1178,6 +1195,7 @@ function winoChunk(q: WinoGeometry, floatsPerImage: number): number {
 
 /** Scratch floats per image of a Winograd convolution (padded input, V, M) and of its weight gradient (padded x and dy, V, Yd). */
 const winoForwardFloats = (q: WinoGeometry): number => q.cin * q.framed + 16 * (q.cin + q.cout) * q.T + 32;
+const wino4ForwardFloats = (q: WinoGeometry): number => q.cin * q.framed + 36 * (q.cin + q.cout) * q.T + 64;
 const winoWeightGradFloats = (q: WinoGeometry): number => (q.cin + q.cout) * q.framed + 16 * (q.cin + q.cout) * q.T + 32;
 
 /**
@@ -1253,6 +1271,31 @@ function winogradWeightGrad(r: Runtime, q: WinoGeometry, x: number, dy: number, 
   const d0 = dus[0]! >> 2;
   for (const d of dus.slice(1)) for (let i = 0, j = d >> 2; i < duBytes / 4; i++, j++) f32[d0 + i]! += f32[j]!;
   r.k.winoFilterGrad(dus[0]!, dw, cout, cin);
+}
+
+/**
+ * The same convolution with F(4x4, 3x3) tiles (asm/winograd4.ts), for a
+ * forward without backward: w (cout, cin, 3, 3) in wasm memory.
+ */
+function winograd4(r: Runtime, q: WinoGeometry, x: number, w: number, bias: number, out: number): void {
+  const { cin, cout, T } = q;
+  const u = r.alloc(36 * cout * cin * 4);
+  r.k.wino4Filter(w, u, cout, cin);
+  const chunk = winoChunk(q, wino4ForwardFloats(q));
+  // the input transform reads up to 2 floats past a padded plane's last row
+  const xp = r.alloc((chunk * cin * q.framed + 4) * 4);
+  const v = r.alloc(36 * winoPlane(cin, chunk * T) * 4);
+  const m = r.alloc(36 * winoPlane(cout, chunk * T) * 4);
+  for (let n0 = 0; n0 < q.count; n0 += chunk) {
+    const k = Math.min(chunk, q.count - n0);
+    const P = k * T;
+    const gin = r.ints([cin, q.h, q.w, q.padT, q.padL, q.tH, q.tW, P, winoPlane(cin, P)]);
+    const gout = r.ints([cout, q.outH, q.outW, q.tH, q.tW, P, winoPlane(cout, P)]);
+    const xc = x + n0 * cin * q.h * q.w * 4;
+    const oc = out + n0 * cout * q.outH * q.outW * 4;
+    const parts = ranges(k, Math.min(threadsFor(2 * 36 * cout * cin * P, GEMM_MIN_FLOPS), k), 1);
+    runTasks(parts.map(([a, b], i): Task => ['wino4ForwardPart', [xc, xp, v, m, u, bias, oc, gin, gout, a, b, cout, cin, r.workspace(i)]]));
+  }
 }
 
 /** The 16 transformed filters (16, rows, cols) of w (O, I, 3, 3) in wasm memory: (O, I), or with `flip` those of the input gradient, (I, O). */

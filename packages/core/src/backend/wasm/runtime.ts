@@ -34,12 +34,13 @@ export interface Kernels {
   bce(x: number, y: number, out: number, n: number): number;
   bcePart(x: number, y: number, out: number, n: number, bad: number): void;
   winoFilter(w: number, u: number, O: number, I: number, flip: number): void;
+  wino4Filter(w: number, u: number, O: number, I: number): void;
   winoFilterGrad(du: number, dw: number, O: number, I: number): void;
   bceGrad(x: number, y: number, g: number, out: number, n: number): void;
 }
 
 /** Names of the kernels a worker thread may run, by index. */
-export const TASK_NAMES = ['sgemmBatch', 'unary', 'binary', 'softmax', 'im2col', 'col2im', 'maxPoolIndices', 'lstmCell', 'lstmCellBackward', 'adam', 'winoForwardPart', 'winoWeightGradPart', 'bcePart', 'bceGrad'] as const;
+export const TASK_NAMES = ['sgemmBatch', 'unary', 'binary', 'softmax', 'im2col', 'col2im', 'maxPoolIndices', 'lstmCell', 'lstmCellBackward', 'adam', 'winoForwardPart', 'winoWeightGradPart', 'bcePart', 'bceGrad', 'wino4ForwardPart'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
 
 const PAGE = 65536;
