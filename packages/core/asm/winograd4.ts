@@ -16,41 +16,49 @@
 import { sgemmBatch } from './gemm';
 import { padPlanes } from './winograd';
 
-/** U[e][o][i] (36 planes of O x I) from w (O, I, 3, 3), computed in double precision. */
-export function wino4Filter(w: usize, u: usize, O: i32, I: i32): void {
-  const plane = (<usize>O * I) << 2;
+// G's coefficients (multiplications: a division takes ten times longer)
+const SIXTH: f64 = 1.0 / 6, TWELFTH: f64 = 1.0 / 12, TWENTY4TH: f64 = 1.0 / 24;
+
+/**
+ * U[e][o][i] (36 planes of O x I, `planeFloats` apart: a little more than
+ * O I, often a power of two whose multiples would share one cache set) from
+ * w (O, I, 3, 3), computed in double precision.
+ */
+export function wino4Filter(w: usize, u: usize, O: i32, I: i32, planeFloats: i32): void {
+  const plane = <usize>planeFloats << 2;
   for (let f = 0; f < O * I; f++) {
     const g = w + ((<usize>f * 9) << 2);
+    const at = u + (<usize>f << 2);
     const g00 = <f64>load<f32>(g), g01 = <f64>load<f32>(g, 4), g02 = <f64>load<f32>(g, 8);
     const g10 = <f64>load<f32>(g, 12), g11 = <f64>load<f32>(g, 16), g12 = <f64>load<f32>(g, 20);
     const g20 = <f64>load<f32>(g, 24), g21 = <f64>load<f32>(g, 28), g22 = <f64>load<f32>(g, 32);
-    // row r of G g is G's row r applied to each column of g; then that row times G^T
-    const at = u + (<usize>f << 2);
-    for (let r = 0; r < 6; r++) {
-      filterRow(at + <usize>(6 * r) * plane, plane, gRow(r, g00, g10, g20), gRow(r, g01, g11, g21), gRow(r, g02, g12, g22));
-    }
+    // row r of G g is G's row r applied to each column of g; each such row times G^T gives planes 6 r..6 r + 5
+    filterRow(at, plane, 0.25 * g00, 0.25 * g01, 0.25 * g02);
+    filterRow(at + 6 * plane, plane, -SIXTH * (g00 + g10 + g20), -SIXTH * (g01 + g11 + g21), -SIXTH * (g02 + g12 + g22));
+    filterRow(at + 12 * plane, plane, -SIXTH * (g00 - g10 + g20), -SIXTH * (g01 - g11 + g21), -SIXTH * (g02 - g12 + g22));
+    filterRow(at + 18 * plane, plane, gPlus(g00, g10, g20), gPlus(g01, g11, g21), gPlus(g02, g12, g22));
+    filterRow(at + 24 * plane, plane, gPlus(g00, -g10, g20), gPlus(g01, -g11, g21), gPlus(g02, -g12, g22));
+    filterRow(at + 30 * plane, plane, g20, g21, g22);
   }
 }
 
-/** Row r of G applied to (a, b, c). */
+/** a / 24 + b / 12 + c / 6: G's rows 3 (and 4, with -b). */
 // @ts-ignore: decorator
 @inline
-function gRow(r: i32, a: f64, b: f64, c: f64): f64 {
-  switch (r) {
-    case 0: return a / 4;
-    case 1: return -(a + b + c) / 6;
-    case 2: return -(a - b + c) / 6;
-    case 3: return a / 24 + b / 12 + c / 6;
-    case 4: return a / 24 - b / 12 + c / 6;
-    default: return c;
-  }
+function gPlus(a: f64, b: f64, c: f64): f64 {
+  return TWENTY4TH * a + TWELFTH * b + SIXTH * c;
 }
 
-/** G (t0, t1, t2): six values `plane` bytes apart from p. */
+/** (t0, t1, t2) G^T: six values `plane` bytes apart from p. */
 // @ts-ignore: decorator
 @inline
 function filterRow(p: usize, plane: usize, t0: f64, t1: f64, t2: f64): void {
-  for (let j = 0; j < 6; j++) store<f32>(p + <usize>j * plane, <f32>gRow(j, t0, t1, t2));
+  store<f32>(p, <f32>(0.25 * t0));
+  store<f32>(p + plane, <f32>(-SIXTH * (t0 + t1 + t2)));
+  store<f32>(p + 2 * plane, <f32>(-SIXTH * (t0 - t1 + t2)));
+  store<f32>(p + 3 * plane, <f32>gPlus(t0, t1, t2));
+  store<f32>(p + 4 * plane, <f32>gPlus(t0, -t1, t2));
+  store<f32>(p + 5 * plane, <f32>t2);
 }
 
 /** B^T (r0..r5), its six values stored `stride` bytes apart from p. */
@@ -184,11 +192,12 @@ function storeTile(dst: usize, t: v128, x0: i32, outW: i32): void {
 
 /**
  * The forward of images n0..n1 (of the chunk): pad and transform them,
- * M[e] = U[e] @ V[e] over their tiles, then their outputs.
- * gin/gout as wino4Input's and wino4Output's; ws: this thread's GEMM workspace.
+ * M[e] = U[e] @ V[e] over their tiles, then their outputs. uPlane: floats
+ * from one U[e] to the next; gin/gout as wino4Input's and wino4Output's; ws:
+ * this thread's GEMM workspace.
  */
 export function wino4ForwardPart(
-  x: usize, xp: usize, v: usize, m: usize, u: usize, bias: usize, out: usize, gin: usize, gout: usize,
+  x: usize, xp: usize, v: usize, m: usize, u: usize, uPlane: i32, bias: usize, out: usize, gin: usize, gout: usize,
   n0: i32, n1: i32, cout: i32, cin: i32, ws: usize,
 ): void {
   const tH = load<i32>(gin, 20), tW = load<i32>(gin, 24), P = load<i32>(gin, 28);
@@ -196,6 +205,6 @@ export function wino4ForwardPart(
   wino4Input(xp, v, gin, n0, n1, ws);
   const T = tH * tW;
   const first = (<usize>(n0 * T)) << 2;
-  sgemmBatch(36, cout, (n1 - n0) * T, cin, u, cin, cout * cin, 0, v + first, P, load<i32>(gin, 32), 0, m + first, P, load<i32>(gout, 24), 0, ws);
+  sgemmBatch(36, cout, (n1 - n0) * T, cin, u, cin, uPlane, 0, v + first, P, load<i32>(gin, 32), 0, m + first, P, load<i32>(gout, 24), 0, ws);
   wino4Output(m, out, bias, gout, n0, n1, ws);
 }

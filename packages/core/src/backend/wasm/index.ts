@@ -1279,8 +1279,9 @@ function winogradWeightGrad(r: Runtime, q: WinoGeometry, x: number, dy: number, 
  */
 function winograd4(r: Runtime, q: WinoGeometry, x: number, w: number, bias: number, out: number): void {
   const { cin, cout, T } = q;
-  const u = r.alloc(36 * cout * cin * 4);
-  r.k.wino4Filter(w, u, cout, cin);
+  const uPlane = winoPlane(cout, cin);
+  const u = r.alloc(36 * uPlane * 4);
+  r.k.wino4Filter(w, u, cout, cin, uPlane);
   const chunk = winoChunk(q, wino4ForwardFloats(q));
   // the input transform reads up to 2 floats past a padded plane's last row
   const xp = r.alloc((chunk * cin * q.framed + 4) * 4);
@@ -1294,7 +1295,7 @@ function winograd4(r: Runtime, q: WinoGeometry, x: number, w: number, bias: numb
     const xc = x + n0 * cin * q.h * q.w * 4;
     const oc = out + n0 * cout * q.outH * q.outW * 4;
     const parts = ranges(k, Math.min(threadsFor(2 * 36 * cout * cin * P, GEMM_MIN_FLOPS), k), 1);
-    runTasks(parts.map(([a, b], i): Task => ['wino4ForwardPart', [xc, xp, v, m, u, bias, oc, gin, gout, a, b, cout, cin, r.workspace(i)]]));
+    runTasks(parts.map(([a, b], i): Task => ['wino4ForwardPart', [xc, xp, v, m, u, uPlane, bias, oc, gin, gout, a, b, cout, cin, r.workspace(i)]]));
   }
 }
 

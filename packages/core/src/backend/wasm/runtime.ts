@@ -34,7 +34,7 @@ export interface Kernels {
   bce(x: number, y: number, out: number, n: number): number;
   bcePart(x: number, y: number, out: number, n: number, bad: number): void;
   winoFilter(w: number, u: number, O: number, I: number, flip: number): void;
-  wino4Filter(w: number, u: number, O: number, I: number): void;
+  wino4Filter(w: number, u: number, O: number, I: number, planeFloats: number): void;
   winoFilterGrad(du: number, dw: number, O: number, I: number): void;
   bceGrad(x: number, y: number, g: number, out: number, n: number): void;
 }
