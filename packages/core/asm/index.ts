@@ -8,7 +8,7 @@ export { stridedCopy, addRows, indexSelect, indexAdd, gatherScatter } from './la
 export { im2col, col2im, maxPoolIndices } from './conv';
 export { lstmCell, lstmCellBackward, gruCell } from './rnn';
 export { reluGrad } from './activation_grad';
-export { adam } from './optim';
+export { adam, sgd } from './optim';
 export { bce, bcePart, bceGrad } from './loss';
 export { winoFilter, winoFilterGrad, winoForwardPart, winoWeightGradPart } from './winograd';
 export { wino4Filter, wino4ForwardPart } from './winograd4';

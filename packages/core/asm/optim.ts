@@ -46,3 +46,40 @@ export function adam(
     store<f32>(x + i, <f32>(xi - stepSize * (mi / (Math.sqrt(vi) * invBc2 + eps))));
   }
 }
+
+/**
+ * SGD over n float32 parameters (src/backend/sgd.ts is the reference, matched
+ * bit for bit): d = sign g + wd x; with a momentum buffer (buf != 0)
+ * buf = first ? d : momentum buf + keep d and d = nesterov ? d + momentum buf : buf;
+ * x -= lr d. float64 arithmetic, float32 storage.
+ */
+export function sgd(
+  x: usize, g: usize, buf: usize, n: i32, sign: f64, wd: f64, lr: f64, momentum: f64, keep: f64, first: i32, nesterov: i32,
+): void {
+  const sg = f64x2.splat(sign), w = f64x2.splat(wd), l = f64x2.splat(lr), mo = f64x2.splat(momentum), kp = f64x2.splat(keep);
+  const end = <usize>(n & ~1) << 2;
+  let i: usize = 0;
+  for (; i < end; i += 8) {
+    const xi = f64x2.promote_low_f32x4(v128.load64_zero(x + i));
+    let d = f64x2.mul(sg, f64x2.promote_low_f32x4(v128.load64_zero(g + i)));
+    if (wd != 0) d = f64x2.add(d, f64x2.mul(w, xi));
+    if (buf != 0) {
+      const b32 = f32x4.demote_f64x2_zero(first ? d : f64x2.add(f64x2.mul(mo, f64x2.promote_low_f32x4(v128.load64_zero(buf + i))), f64x2.mul(kp, d)));
+      v128.store64_lane(buf + i, b32, 0);
+      const b = f64x2.promote_low_f32x4(b32);
+      d = nesterov ? f64x2.add(d, f64x2.mul(mo, b)) : b;
+    }
+    v128.store64_lane(x + i, f32x4.demote_f64x2_zero(f64x2.sub(xi, f64x2.mul(l, d))), 0);
+  }
+  for (; i < (<usize>n << 2); i += 4) {
+    const xi = <f64>load<f32>(x + i);
+    let d = sign * <f64>load<f32>(g + i);
+    if (wd != 0) d += wd * xi;
+    if (buf != 0) {
+      const b = <f64><f32>(first ? d : momentum * <f64>load<f32>(buf + i) + keep * d);
+      store<f32>(buf + i, <f32>b);
+      d = nesterov ? d + momentum * b : b;
+    }
+    store<f32>(x + i, <f32>(xi - lr * d));
+  }
+}

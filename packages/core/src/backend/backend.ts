@@ -1,8 +1,10 @@
 import type { DType, TypedArray } from '../dtype.js';
 import type { Shape } from '../shape.js';
 import type { AdamStep } from './adam.js';
+import type { SgdStep } from './sgd.js';
 
 export type { AdamStep } from './adam.js';
+export type { SgdStep } from './sgd.js';
 
 /** Elementwise functions of one input; `p0`/`p1` carry their parameters. */
 export type UnaryOp =
@@ -209,6 +211,8 @@ export interface Backend {
   bceGrad(x: TypedArray, y: TypedArray, g: TypedArray, out: TypedArray): void;
   /** One Adam (or AdamW) step of float32 parameters x with gradient g and moments m, v, all updated in place (see adamReference). */
   adam(x: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamStep): void;
+  /** One SGD step of float32 parameters x with gradient g and momentum buffer b (null without momentum), updated in place (see sgdReference). */
+  sgd(x: Float32Array, g: Float32Array, b: Float32Array | null, s: SgdStep): void;
   /**
    * Optional: a zero-filled float32 array in this backend's own memory, for
    * long-lived state that its kernels read and update in place (parameters,

@@ -2,6 +2,7 @@ import { allocArray, type DType, type TypedArray } from '../dtype.js';
 import { sizeOf, stridesOf, type Shape } from '../shape.js';
 import type { Backend, BinaryOp, ConvParams, Im2colParams, MatmulParams, ReduceOp, UnaryOp } from './backend.js';
 import { adamReference } from './adam.js';
+import { sgdReference } from './sgd.js';
 import { convBackwardComposed, convForwardComposed, convInputGradComposed, convWeightGradComposed } from './conv.js';
 import { lstmArrays, lstmBackwardComposed, lstmForwardComposed } from './lstm.js';
 
@@ -256,6 +257,8 @@ export const jsBackend: Backend = {
   },
 
   adam: adamReference,
+
+  sgd: sgdReference,
 
   bce(x, y, out) {
     // NaN passes through the clamps, as in PyTorch

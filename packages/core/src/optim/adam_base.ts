@@ -5,7 +5,7 @@ import { zerosLike } from '../creation.js';
 import { Tensor } from '../tensor.js';
 import { adamUpdate, type AdamState } from './adam_kernel.js';
 import { checkAdamGroup } from './checks.js';
-import { Optimizer, type ParamGroup, type ParamsInput, type StateSpec } from './optimizer.js';
+import { Optimizer, stateBufferLike, type ParamGroup, type ParamsInput, type StateSpec } from './optimizer.js';
 
 /** Adam's (and AdamW's) hyperparameters, per param group. */
 export type AdamHyper = {
@@ -53,20 +53,10 @@ export abstract class AdamBase extends Optimizer<AdamHyper, AdamState> {
   private paramState(p: Tensor, amsgrad: boolean): AdamState {
     let s = this.state.get(p);
     if (s === undefined) {
-      s = { step: 0, expAvg: momentLike(p), expAvgSq: momentLike(p) };
+      s = { step: 0, expAvg: stateBufferLike(p), expAvgSq: stateBufferLike(p) };
       this.state.set(p, s);
     }
     if (amsgrad && s.maxExpAvgSq === undefined) s.maxExpAvgSq = zerosLike(p);
     return s;
   }
-}
-
-/**
- * A zero moment buffer shaped like p. A float32 one lives where the backend
- * keeps long-lived state (Backend.allocState), so that its Adam kernel
- * updates it in place instead of copying it in and out at every step.
- */
-function momentLike(p: Tensor): Tensor {
-  const kept = p.dtype === 'float32' ? getBackend().allocState?.(p.size) : null;
-  return kept ? new Tensor(kept, p.shape) : zerosLike(p);
 }

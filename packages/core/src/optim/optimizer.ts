@@ -5,6 +5,7 @@ import { getBackend } from '../backend/index.js';
 import { allocArray, isFloating } from '../dtype.js';
 import { DTypeError, NeuroneError, ShapeError, fmtShape } from '../errors.js';
 import { Parameter } from '../nn/parameter.js';
+import { zerosLike } from '../creation.js';
 import { Tensor } from '../tensor.js';
 
 /** A hyperparameter value as it appears in a param group and its state dict. */
@@ -321,4 +322,15 @@ function keepInBackend(p: Tensor): void {
   if (!kept) return;
   kept.set(p.data);
   p._setData(kept);
+}
+
+/**
+ * A zero state buffer (Adam's moments, SGD's momentum) shaped like p. A
+ * float32 one lives where the backend keeps long-lived state
+ * (Backend.allocState), so that the update kernel changes it in place instead
+ * of copying it in and out at every step.
+ */
+export function stateBufferLike(p: Tensor): Tensor {
+  const kept = p.dtype === 'float32' ? getBackend().allocState?.(p.size) : null;
+  return kept ? new Tensor(kept, p.shape) : zerosLike(p);
 }

@@ -1,10 +1,11 @@
 // Stochastic gradient descent with momentum, dampening, Nesterov and weight
 // decay (torch/optim/sgd.py, the single-tensor path).
-import { zerosLike } from '../creation.js';
+import { getBackend } from '../backend/index.js';
+import { sgdReference, type SgdStep } from '../backend/sgd.js';
 import { NeuroneError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { nonNegative } from './checks.js';
-import { Optimizer, type ParamGroup, type ParamsInput, type StateSpec } from './optimizer.js';
+import { Optimizer, stateBufferLike, type ParamGroup, type ParamsInput, type StateSpec } from './optimizer.js';
 
 /** SGD's hyperparameters, per param group. */
 export type SGDHyper = {
@@ -66,57 +67,32 @@ export class SGD extends Optimizer<SGDHyper, SGDState> {
 
   protected updateGroup(group: ParamGroup<SGDHyper>): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
-    const sign = maximize ? -1 : 1;
     for (const p of group.params) {
       if (p.grad === null) continue;
       const g = this.gradData(p, p.grad);
-      const x = p.data;
-      const n = x.length;
-      if (momentum === 0 && x instanceof Float32Array && g instanceof Float32Array) {
-        sgdFloat32(x, g, sign, weightDecay, lr);
-        continue;
-      }
-      if (momentum === 0) {
-        for (let i = 0; i < n; i++) {
-          let d = sign * g[i]!;
-          if (weightDecay !== 0) d += weightDecay * x[i]!;
-          x[i] = x[i]! - lr * d;
-        }
-        continue;
-      }
-      let s = this.state.get(p);
-      if (s === undefined) {
-        s = {};
-        this.state.set(p, s);
-      }
+      let buf: Tensor | null = null;
       let first = false;
-      if (s.momentumBuffer === undefined) {
-        s.momentumBuffer = zerosLike(p);
-        first = true;
+      if (momentum !== 0) {
+        let s = this.state.get(p);
+        if (s === undefined) {
+          s = {};
+          this.state.set(p, s);
+        }
+        if (s.momentumBuffer === undefined) {
+          s.momentumBuffer = stateBufferLike(p);
+          first = true;
+        }
+        buf = s.momentumBuffer;
       }
-      const buf = s.momentumBuffer.data;
-      const keep = 1 - dampening;
-      for (let i = 0; i < n; i++) {
-        let d = sign * g[i]!;
-        if (weightDecay !== 0) d += weightDecay * x[i]!;
-        buf[i] = first ? d : momentum * buf[i]! + keep * d;
-        const b = buf[i]!;
-        d = nesterov ? d + momentum * b : b;
-        x[i] = x[i]! - lr * d;
+      const step: SgdStep = { lr, sign: maximize ? -1 : 1, weightDecay, momentum, keep: 1 - dampening, nesterov, first };
+      const x = p.data;
+      const b = buf?.data ?? null;
+      if (x instanceof Float32Array && g instanceof Float32Array && (b === null || b instanceof Float32Array)) {
+        getBackend().sgd(x, g, b, step);
+      } else {
+        // float64: the reference loop
+        sgdReference(x as Float64Array, g as Float64Array, b as Float64Array | null, step);
       }
     }
-  }
-}
-
-/**
- * Plain SGD (no momentum) on float32 data in a loop that only ever sees
- * Float32Arrays, so that the JIT keeps it monomorphic: the general loop's arithmetic.
- */
-function sgdFloat32(x: Float32Array, g: Float32Array, sign: number, weightDecay: number, lr: number): void {
-  const n = x.length;
-  for (let i = 0; i < n; i++) {
-    let d = sign * g[i]!;
-    if (weightDecay !== 0) d += weightDecay * x[i]!;
-    x[i] = x[i]! - lr * d;
   }
 }

@@ -5,7 +5,7 @@
 // of this file cover the other paths).
 import { describe, expect, it } from 'vitest';
 import { jsBackend, wasmBackend, type Backend, type BinaryOp, type UnaryOp } from '../../src/index.js';
-import type { AdamStep, Im2colParams, MatmulParams } from '../../src/backend/backend.js';
+import type { AdamStep, Im2colParams, MatmulParams, SgdStep } from '../../src/backend/backend.js';
 import type { TypedArray } from '../../src/dtype.js';
 import { stridesOf } from '../../src/shape.js';
 import { setWasmSmallThreshold } from '../../src/backend/wasm/index.js';
@@ -389,6 +389,36 @@ describe('wasm backend kernels against the reference backend', { timeout: 60000 
         const want = run(js, false);
         for (const got of [run(wasm, false), run(wasm, true), run(js, true)]) {
           ['x', 'm', 'v'].forEach((name, i) => expectClose(got[i]!, want[i]!, `adam n=${n} ${JSON.stringify(s)} ${name}`, 0, 0));
+        }
+      }
+    }
+  });
+
+  it('sgd: plain, momentum (first and later steps), dampening, Nesterov, weight decay, maximize: the same bits', () => {
+    const r = rng(14);
+    const steps: SgdStep[] = [
+      { lr: 0.01, sign: 1, weightDecay: 0, momentum: 0, keep: 1, nesterov: false, first: false },
+      { lr: 0.1, sign: -1, weightDecay: 1e-3, momentum: 0, keep: 1, nesterov: false, first: false },
+      { lr: 0.05, sign: 1, weightDecay: 0, momentum: 0.9, keep: 1, nesterov: false, first: true },
+      { lr: 0.05, sign: 1, weightDecay: 5e-4, momentum: 0.9, keep: 0.7, nesterov: false, first: false },
+      { lr: 0.3, sign: -1, weightDecay: 0.01, momentum: 0.8, keep: 1, nesterov: true, first: false },
+    ];
+    for (const n of [1, 7, 130, 70001]) {
+      for (const s of steps) {
+        const [x0, g, b0] = [randF32(n, r), randF32(n, r), randF32(n, r, -0.1, 0.1)];
+        const run = (be: Backend, state: boolean) => {
+          const x = state ? wasm.allocState!(n)! : new Float32Array(n);
+          x.set(x0);
+          const b = s.momentum === 0 ? null : state ? wasm.allocState!(n)! : new Float32Array(n);
+          b?.set(b0);
+          // two steps: the second reads what the first wrote
+          be.sgd(x, g, b, s);
+          be.sgd(x, g, b, { ...s, first: false });
+          return [x, b ?? new Float32Array(0)];
+        };
+        const want = run(js, false);
+        for (const got of [run(wasm, false), run(wasm, true), run(js, true)]) {
+          ['x', 'b'].forEach((name, i) => expectClose(got[i]!, want[i]!, `sgd n=${n} ${JSON.stringify(s)} ${name}`, 0, 0));
         }
       }
     }

@@ -579,6 +579,27 @@ export const wasmBackend: Backend = {
     }, () => js.adam(x, g, m, v, s));
   },
 
+  sgd(x, g, b, s) {
+    const n = x.length;
+    if (n < smallThreshold) return js.sgd(x, g, b, s);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      // parameters and buffers from allocState are read and written in place
+      const ox = stateOffsets.get(x);
+      const ob = b === null ? 0 : stateOffsets.get(b);
+      const px = ox ?? r.put(x);
+      const pg = r.put(g);
+      const pb = b === null ? 0 : ob ?? r.put(b);
+      const { lr, sign, weightDecay, momentum, keep, first, nesterov } = s;
+      runTasks(ranges(n, threadsFor(n, ADAM_MIN), 4).map(([s0, s1]): Task => ['sgd', [
+        px + 4 * s0, pg + 4 * s0, pb === 0 ? 0 : pb + 4 * s0, s1 - s0, sign, weightDecay, lr, momentum, keep, first ? 1 : 0, nesterov ? 1 : 0,
+      ]]));
+      if (ox === undefined) r.take(px, x);
+      if (b !== null && ob === undefined) r.take(pb, b);
+    }, () => js.sgd(x, g, b, s));
+  },
+
   allocState(size) {
     const bytes = 4 * size;
     if (size === 0 || stateBytes + bytes > STATE_CAP) return null;
