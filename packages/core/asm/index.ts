@@ -6,7 +6,7 @@ export { unary, binary, where, cast, rowOffsets } from './elementwise';
 export { reduce, argReduce, softmax } from './reduce';
 export { stridedCopy, addRows, indexSelect, indexAdd, gatherScatter } from './layout';
 export { im2col, col2im, maxPoolIndices } from './conv';
-export { lstmCell, lstmCellBackward, gruCell } from './rnn';
+export { lstmCell, lstmCellBackward, gruCell, gruCellBackward } from './rnn';
 export { reluGrad } from './activation_grad';
 export { adam, sgd } from './optim';
 export { bce, bcePart, bceGrad } from './loss';

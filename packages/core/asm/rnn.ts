@@ -90,6 +90,57 @@ export function gruCell(gi: usize, gh: usize, hPrev: usize, act: usize, h: usize
 }
 
 /**
+ * The GRU cell's backward for one step of `rows` rows, from what gruCell kept
+ * (act = [r, z, n]), gh's candidate part and hPrev: with the output gradient
+ * dh, dn = dh (1 - z) (1 - n²), dz = dh (hPrev - n) z (1 - z),
+ * dr = dn gh_n r (1 - r); dgi = [dr, dz, dn], dgh = [dr, dz, dn r], and
+ * dhPrev = dh z when dhPrev != 0. act, gh, dgi, dgh (rows, 3H); the rest (rows, H).
+ */
+export function gruCellBackward(
+  act: usize, gh: usize, hPrev: usize, dh: usize, dgi: usize, dgh: usize, dhPrev: usize, rows: i32, hidden: i32,
+): void {
+  const H = <usize>hidden << 2;
+  const vecEnd = <usize>(hidden & ~3) << 2;
+  const one = f32x4.splat(1);
+  for (let row = 0; row < rows; row++) {
+    const a = act + <usize>row * 3 * H;
+    const b = gh + <usize>row * 3 * H;
+    const di = dgi + <usize>row * 3 * H;
+    const dg = dgh + <usize>row * 3 * H;
+    const o = <usize>row * H;
+    let j: usize = 0;
+    for (; j < vecEnd; j += 16) {
+      const v = v128.load(dh + o + j);
+      const r = v128.load(a + j), z = v128.load(a + H + j), n = v128.load(a + 2 * H + j);
+      const dn = f32x4.mul(f32x4.mul(v, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n)));
+      const dz = f32x4.mul(f32x4.mul(f32x4.mul(v, f32x4.sub(v128.load(hPrev + o + j), n)), z), f32x4.sub(one, z));
+      const dr = f32x4.mul(f32x4.mul(f32x4.mul(dn, v128.load(b + 2 * H + j)), r), f32x4.sub(one, r));
+      v128.store(di + j, dr);
+      v128.store(dg + j, dr);
+      v128.store(di + H + j, dz);
+      v128.store(dg + H + j, dz);
+      v128.store(di + 2 * H + j, dn);
+      v128.store(dg + 2 * H + j, f32x4.mul(dn, r));
+      if (dhPrev != 0) v128.store(dhPrev + o + j, f32x4.mul(v, z));
+    }
+    for (; j < H; j += 4) {
+      const v = load<f32>(dh + o + j);
+      const r = load<f32>(a + j), z = load<f32>(a + H + j), n = load<f32>(a + 2 * H + j);
+      const dn = v * (1 - z) * (1 - n * n);
+      const dz = v * (load<f32>(hPrev + o + j) - n) * z * (1 - z);
+      const dr = dn * load<f32>(b + 2 * H + j) * r * (1 - r);
+      store<f32>(di + j, dr);
+      store<f32>(dg + j, dr);
+      store<f32>(di + H + j, dz);
+      store<f32>(dg + H + j, dz);
+      store<f32>(di + 2 * H + j, dn);
+      store<f32>(dg + 2 * H + j, dn * r);
+      if (dhPrev != 0) store<f32>(dhPrev + o + j, v * z);
+    }
+  }
+}
+
+/**
  * The LSTM cell's backward for one step of `rows` rows, from what lstmCell kept
  * (act = [σ(i), σ(f), tanh(g), σ(o)], tc = tanh(c)) and the step's cPrev:
  * with dh = dy + dhIn and dc = dcIn + dh σ(o) (1 - tc²),

@@ -1,5 +1,5 @@
 // Small helpers shared by the sequence ops.
-import { record, Tensor, type DType } from '@neurone/core';
+import { getBackend, record, Tensor, type DType } from '@neurone/core';
 
 /** Core's `record`: makes `out` a differentiable op result with its backward. */
 export const recordOp = record;
@@ -17,6 +17,13 @@ export function logAddExp(a: number, b: number): number {
 }
 
 /** A zero-filled tensor of a floating dtype. */
+/** A tensor whose contents are arbitrary, for outputs a backend kernel writes whole. */
+export function uninitializedOf(shape: readonly number[], dtype: DType): Tensor {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return new Tensor(getBackend().alloc(dtype, n, true), shape);
+}
+
 export function zerosOf(shape: readonly number[], dtype: DType): Tensor {
   let n = 1;
   for (const d of shape) n *= d;

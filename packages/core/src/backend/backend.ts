@@ -305,6 +305,12 @@ export interface Backend {
    * gi, gh, act (rows, 3 hidden); hPrev, h (rows, hidden).
    */
   gruCell(gi: TypedArray, gh: TypedArray, hPrev: TypedArray, act: TypedArray, h: TypedArray, hidden: number): void;
+  /**
+   * gruCell's backward from its act, gh, hPrev and the output gradient dh:
+   * dn = dh (1 - z) (1 - n²), dz = dh (hPrev - n) z (1 - z), dr = dn gh_n r (1 - r);
+   * dgi = [dr, dz, dn], dgh = [dr, dz, dn r], dhPrev = dh z (when not null), each written whole.
+   */
+  gruCellBackward(act: TypedArray, gh: TypedArray, hPrev: TypedArray, dh: TypedArray, dgi: TypedArray, dgh: TypedArray, dhPrev: TypedArray | null, hidden: number): void;
 
   /**
    * Convolution: out (batch, outChannels, outH, outW) = w @ im2col(x) (+ bias

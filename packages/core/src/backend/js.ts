@@ -477,6 +477,31 @@ export const jsBackend: Backend = {
     }
   },
 
+  gruCellBackward(act, gh, hPrev, dh, dgi, dgh, dhPrev, hidden) {
+    const H = hidden;
+    const rows = hPrev.length / H;
+    for (let row = 0; row < rows; row++) {
+      const gr = row * 3 * H;
+      const sr = row * H;
+      for (let j = 0; j < H; j++) {
+        const v = dh[sr + j]!;
+        const r = act[gr + j]!;
+        const z = act[gr + H + j]!;
+        const n = act[gr + 2 * H + j]!;
+        const dn = v * (1 - z) * (1 - n * n);
+        const dz = v * (hPrev[sr + j]! - n) * z * (1 - z);
+        const dr = dn * gh[gr + 2 * H + j]! * r * (1 - r);
+        dgi[gr + j] = dr;
+        dgh[gr + j] = dr;
+        dgi[gr + H + j] = dz;
+        dgh[gr + H + j] = dz;
+        dgi[gr + 2 * H + j] = dn;
+        dgh[gr + 2 * H + j] = dn * r;
+        if (dhPrev !== null) dhPrev[sr + j] = v * z;
+      }
+    }
+  },
+
   convForward(x, w, out, p: ConvParams, bias) {
     convForwardComposed(jsBackend, x, w, out, p, bias);
     return null;

@@ -28,6 +28,35 @@ function expectNear(got: Float32Array, want: ArrayLike<number>, tol: number): vo
 }
 
 describe('lstmCell / gruCell reference', () => {
+  it('gruCellBackward matches the derivatives of gruCell (central differences in float64)', () => {
+    const H = 3;
+    const [gi, gh, hPrev] = [Float64Array.from(rand(3 * H, 1)), Float64Array.from(rand(3 * H, 1)), Float64Array.from(rand(H, 1))];
+    const dh = Float64Array.from(rand(H, 1));
+    // L = <dh, h(gi, gh, hPrev)>
+    const loss = (a: Float64Array, b: Float64Array, c: Float64Array) => {
+      const act = new Float64Array(3 * H);
+      const h = new Float64Array(H);
+      jsBackend.gruCell(a, b, c, act, h, H);
+      return h.reduce((s, v, i) => s + v * dh[i]!, 0);
+    };
+    const act = new Float64Array(3 * H);
+    jsBackend.gruCell(gi, gh, hPrev, act, new Float64Array(H), H);
+    const [dgi, dgh, dhPrev] = [new Float64Array(3 * H), new Float64Array(3 * H), new Float64Array(H)];
+    jsBackend.gruCellBackward(act, gh, hPrev, dh, dgi, dgh, dhPrev, H);
+    const eps = 1e-6;
+    for (const [x, grad] of [[gi, dgi], [gh, dgh], [hPrev, dhPrev]] as const) {
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i]!;
+        x[i] = v + eps;
+        const up = loss(gi, gh, hPrev);
+        x[i] = v - eps;
+        const down = loss(gi, gh, hPrev);
+        x[i] = v;
+        expect(grad[i]).toBeCloseTo((up - down) / (2 * eps), 6);
+      }
+    }
+  });
+
   it('lstmCell is c = σ(f) cPrev + σ(i) tanh(g), h = σ(o) tanh(c)', () => {
     const [rows, H] = [2, 5];
     const gates = rand(rows * 4 * H);
@@ -77,6 +106,18 @@ describe.each(listBackends())('lstmCell / gruCell on the %s backend agree with t
         const r2 = gru(jsBackend, gi, gh, hPrev, H);
         expectNear(g2.act, r2.act, 5e-6);
         expectNear(g2.h, r2.h, 5e-6 * (1 + scale));
+        // the GRU backward, every output written (filled with 9 first), with and without dhPrev
+        const dh = rand(rows * H);
+        for (const withPrev of [true, false]) {
+          const back = (b: typeof jsBackend) => {
+            const o = { dgi: new Float32Array(rows * 3 * H).fill(9), dgh: new Float32Array(rows * 3 * H).fill(9), dhPrev: new Float32Array(rows * H).fill(9) };
+            b.gruCellBackward(r2.act, gh, hPrev, dh, o.dgi, o.dgh, withPrev ? o.dhPrev : null, H);
+            return o;
+          };
+          const [gb, rb] = [back(be as typeof jsBackend), back(jsBackend)];
+          for (const k of ['dgi', 'dgh', 'dhPrev'] as const) expectNear(gb[k], rb[k], 2e-5 * (1 + scale) ** 2);
+          if (!withPrev) expect(gb.dhPrev.every((v) => v === 9)).toBe(true);
+        }
       } finally {
         setBackend(prev);
       }

@@ -1,7 +1,7 @@
 // Fused gate math of the LSTM and GRU cells: one pass forward, one pass
 // backward, each recorded as an op (the GEMMs around them are `linearOp`).
 import { DTypeError, ShapeError, Tensor, getBackend, tanh, relu, type DType, type TypedArray } from '@neurone/core';
-import { fmtShape, recordOp, zerosOf } from '../util.js';
+import { fmtShape, recordOp, uninitializedOf, zerosOf } from '../util.js';
 import { linearOp } from './linear.js';
 
 /**
@@ -122,32 +122,11 @@ export function gruGates(gi: Tensor, gh: Tensor, hPrev: Tensor, target?: StepTar
   const h = new Tensor(rows(target?.h, row0, N, H, dtype), [N, H]);
   getBackend().gruCell(gi.data, b, hp, act, h.data, H);
   return recordOp('gruCell', h, [gi, gh, hPrev], (g) => {
-    const dgi = zerosOf([N, 3 * H], dtype);
-    const dgh = target?.gradSlice?.(N) ?? zerosOf([N, 3 * H], dtype);
-    const dh = hPrev.requiresGrad ? zerosOf([N, H], dtype) : null;
-    const da = dgi.data;
-    const db = dgh.data;
-    const gd = g.data;
-    for (let row = 0; row < N; row++) {
-      const gr = row * 3 * H;
-      const sr = row * H;
-      for (let j = 0; j < H; j++) {
-        const v = gd[sr + j]!;
-        const r = act[gr + j]!;
-        const z = act[gr + H + j]!;
-        const n = act[gr + 2 * H + j]!;
-        const dn = v * (1 - z) * (1 - n * n);
-        const dz = v * (hp[sr + j]! - n) * z * (1 - z);
-        const dr = dn * b[gr + 2 * H + j]! * r * (1 - r);
-        da[gr + j] = dr;
-        db[gr + j] = dr;
-        da[gr + H + j] = dz;
-        db[gr + H + j] = dz;
-        da[gr + 2 * H + j] = dn;
-        db[gr + 2 * H + j] = dn * r;
-        if (dh !== null) dh.data[sr + j] = v * z;
-      }
-    }
+    // the kernel writes all of each gradient
+    const dgi = uninitializedOf([N, 3 * H], dtype);
+    const dgh = target?.gradSlice?.(N) ?? uninitializedOf([N, 3 * H], dtype);
+    const dh = hPrev.requiresGrad ? uninitializedOf([N, H], dtype) : null;
+    getBackend().gruCellBackward(act, b, hp, g.data, dgi.data, dgh.data, dh?.data ?? null, H);
     return [dgi, dgh, dh];
   });
 }

@@ -1,7 +1,7 @@
 // x @ W^T (+ bias) (+ addend) as one recorded op, with every GEMM (forward and
 // backward) done by the backend's matmul kernel on W as stored: no transposed copies.
 import { DTypeError, ShapeError, Tensor, getBackend } from '@neurone/core';
-import { fmtShape, recordOp, zerosOf } from '../util.js';
+import { fmtShape, recordOp, uninitializedOf, zerosOf } from '../util.js';
 import type { StepWeight } from './shared.js';
 
 export interface LinearOpOptions {
@@ -35,11 +35,11 @@ export function linearOp(x: Tensor, w: Tensor, opts: LinearOpOptions = {}): Tens
     if (t !== null && t.dtype !== dtype) throw new DTypeError(`linear: expected all operands to be ${dtype}, got ${t.dtype}`);
   }
   const be = getBackend();
-  const out = zerosOf([R, O], dtype);
-  if (addend !== null) out.data.set(addend.data);
-  if (bias !== null) {
-    if (addend === null) be.broadcastTo(bias.data, bias.shape, out.data, [R, O]);
-    else {
+  // the GEMM writes all of out (with the bias, or onto a copy of the addend) unless there is nothing to add and I is 0
+  const out = addend !== null || bias !== null || I > 0 ? uninitializedOf([R, O], dtype) : zerosOf([R, O], dtype);
+  if (addend !== null) {
+    out.data.set(addend.data);
+    if (bias !== null) {
       const od = out.data;
       const bd = bias.data;
       for (let r = 0; r < R; r++) for (let j = 0; j < O; j++) od[r * O + j]! += bd[j]!;
@@ -47,7 +47,7 @@ export function linearOp(x: Tensor, w: Tensor, opts: LinearOpOptions = {}): Tens
   }
   be.matmul(x.data, w.data, out.data, {
     batch: 1, m: R, n: O, k: I, transA: false, transB: true, strideA: 0, strideB: 0,
-    accumulate: addend !== null || bias !== null,
+    accumulate: addend !== null, bias: addend === null ? bias?.data ?? null : null,
   });
   const inputs = [x, w];
   if (bias !== null) inputs.push(bias);
@@ -58,12 +58,12 @@ export function linearOp(x: Tensor, w: Tensor, opts: LinearOpOptions = {}): Tens
     let db: Tensor | null = null;
     if (x.requiresGrad) {
       // dx = g @ W
-      dx = zerosOf([R, I], dtype);
+      dx = O > 0 ? uninitializedOf([R, I], dtype) : zerosOf([R, I], dtype);
       be.matmul(g.data, w.data, dx.data, { batch: 1, m: R, n: I, k: O, transA: false, transB: false, strideA: 0, strideB: 0, accumulate: false });
     }
     if (w.requiresGrad) {
       // dW = g^T @ x
-      dw = zerosOf([O, I], dtype);
+      dw = R > 0 ? uninitializedOf([O, I], dtype) : zerosOf([O, I], dtype);
       be.matmul(g.data, x.data, dw.data, { batch: 1, m: O, n: I, k: R, transA: true, transB: false, strideA: 0, strideB: 0, accumulate: false });
     }
     if (bias !== null && bias.requiresGrad) {
@@ -94,19 +94,21 @@ export function stepLinear(h: Tensor, sw: StepWeight, row: number, addend: Tenso
   const w = sw.weight;
   const bias = sw.bias;
   const be = getBackend();
-  const out = inPlace && addend !== null ? new Tensor(addend.data, [n, O]) : zerosOf([n, O], h.dtype);
-  if (addend !== null && out.data !== addend.data) out.data.set(addend.data);
-  if (bias !== null) {
-    if (addend === null) be.broadcastTo(bias.data, bias.shape, out.data, [n, O]);
-    else {
+  // as in linearOp, the GEMM writes all of out unless there is nothing to add and I is 0
+  const out = inPlace && addend !== null
+    ? new Tensor(addend.data, [n, O])
+    : addend !== null || bias !== null || I > 0 ? uninitializedOf([n, O], h.dtype) : zerosOf([n, O], h.dtype);
+  if (addend !== null) {
+    if (out.data !== addend.data) out.data.set(addend.data);
+    if (bias !== null) {
       const od = out.data;
       const bd = bias.data;
       for (let r = 0; r < n; r++) for (let j = 0; j < O; j++) od[r * O + j]! += bd[j]!;
     }
   }
   be.matmul(h.data, w.data, out.data, {
-    batch: 1, m: n, n: O, k: I, transA: false, transB: true, strideA: 0, strideB: 0, accumulate: addend !== null || bias !== null,
-    residentB: sw.resident(),
+    batch: 1, m: n, n: O, k: I, transA: false, transB: true, strideA: 0, strideB: 0, accumulate: addend !== null,
+    bias: addend === null ? bias?.data ?? null : null, residentB: sw.resident(),
   });
   const inputs = [h, w];
   if (bias !== null) inputs.push(bias);
@@ -114,7 +116,7 @@ export function stepLinear(h: Tensor, sw: StepWeight, row: number, addend: Tenso
   return recordOp('linear', out, inputs, (g) => {
     let dh: Tensor | null = null;
     if (h.requiresGrad) {
-      dh = zerosOf([n, I], h.dtype);
+      dh = O > 0 ? uninitializedOf([n, I], h.dtype) : zerosOf([n, I], h.dtype);
       be.matmul(g.data, w.data, dh.data, {
         batch: 1, m: n, n: I, k: O, transA: false, transB: false, strideA: 0, strideB: 0, accumulate: false, residentB: sw.resident(),
       });

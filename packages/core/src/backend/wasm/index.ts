@@ -931,6 +931,22 @@ export const wasmBackend: Backend = {
     }, () => js.gruCell(gi, gh, hPrev, act, h, hidden));
   },
 
+  gruCellBackward(act, gh, hPrev, dh, dgi, dgh, dhPrev, hidden) {
+    const arrays = dhPrev === null ? [act, gh, hPrev, dh, dgi, dgh] : [act, gh, hPrev, dh, dgi, dgh, dhPrev];
+    if (!arrays.every(isF32) || hPrev.length === 0) return js.gruCellBackward(act, gh, hPrev, dh, dgi, dgh, dhPrev, hidden);
+    guarded(() => {
+      const r = rt();
+      r.reset();
+      const [pa, pg, pp, pd] = [r.put(act), r.put(gh), r.put(hPrev), r.put(dh)];
+      const [pi, pj] = [r.space(dgi), r.space(dgh)];
+      const ph = dhPrev === null ? 0 : r.space(dhPrev);
+      r.k.gruCellBackward(pa, pg, pp, pd, pi, pj, ph, hPrev.length / hidden, hidden);
+      r.take(pi, dgi);
+      r.take(pj, dgh);
+      if (dhPrev !== null) r.take(ph, dhPrev);
+    }, () => js.gruCellBackward(act, gh, hPrev, dh, dgi, dgh, dhPrev, hidden));
+  },
+
   convForward(x, w, out, p: ConvParams, bias, keep = false) {
     if (!isF32(x) || !isF32(w) || !isF32(out) || (bias != null && !isF32(bias)) || p.groups !== 1 || out.length === 0) {
       convForwardComposed(wasmBackend, x, w, out, p, bias);

@@ -29,6 +29,7 @@ export interface Kernels {
   lstmCell(gates: number, cPrev: number, act: number, c: number, tc: number, h: number, rows: number, hidden: number): void;
   lstmCellBackward(act: number, tc: number, cPrev: number, dy: number, dhIn: number, dcIn: number, dG: number, rows: number, hidden: number): void;
   gruCell(gi: number, gh: number, hPrev: number, act: number, h: number, rows: number, hidden: number): void;
+  gruCellBackward(act: number, gh: number, hPrev: number, dh: number, dgi: number, dgh: number, dhPrev: number, rows: number, hidden: number): void;
   reluGrad(x: number, g: number, out: number, n: number, slope: number): void;
   adam(x: number, g: number, m: number, v: number, n: number, ...scalars: number[]): void;
   bce(x: number, y: number, out: number, n: number): number;
