@@ -958,10 +958,10 @@ export const wasmBackend: Backend = {
         const r = rt();
         r.reset();
         const px = r.put(x);
-        const pw = operand(r, w);
+        const pu = winograd4Filters(r, operand(r, w), p.outChannels, p.channels);
         const pb = bias == null ? 0 : r.put(bias);
         const po = r.space(out);
-        winograd4(r, wino4Of(p), px, pw, pb, po);
+        winograd(r, wino4Of(p), px, pu, winoPlane(p.outChannels, p.channels), pb, po, 0, true);
         r.take(po, out);
       }, () => convForwardComposed(js, x, w, out, p, bias));
       return null;
@@ -979,7 +979,7 @@ export const wasmBackend: Backend = {
         const pu = winogradFilters(r, operand(r, w), p.outChannels, p.channels, false);
         const pb = bias == null ? 0 : r.put(bias);
         const po = r.space(out);
-        winograd(r, q, px, pu, pb, po, kept?.offset ?? 0);
+        winograd(r, q, px, pu, p.outChannels * p.channels, pb, po, kept?.offset ?? 0);
         r.take(po, out);
       }, () => {
         if (kept) freeSaved(kept);
@@ -1019,7 +1019,7 @@ export const wasmBackend: Backend = {
         const py = r.put(y);
         const pu = winogradFilters(r, operand(r, w), p.outChannels, p.channels, true);
         const po = r.space(out);
-        winograd(r, winoInputGradOf(p), py, pu, 0, po);
+        winograd(r, winoInputGradOf(p), py, pu, p.channels * p.outChannels, 0, po);
         r.take(po, out);
       }, () => convInputGradComposed(js, y, w, out, p));
       return;
@@ -1072,7 +1072,7 @@ export const wasmBackend: Backend = {
       const imageBytes = p.channels * p.height * p.width * 4;
       if (wino) {
         const pu = winogradFilters(r, pw, p.outChannels, p.channels, true);
-        winograd(r, winoInputGradOf(p), py, pu, 0, pdx);
+        winograd(r, winoInputGradOf(p), py, pu, p.channels * p.outChannels, 0, pdx);
       }
       if (winoW) winogradWeightGrad(r, winoOf(p), px, py, pdw, keptV?.offset ?? 0);
       for (let n0 = 0; n0 < p.batch && ((grads.x && !wino) || (grads.w && !winoW)); n0 += chunk) {
@@ -1231,8 +1231,7 @@ function winoChunk(q: WinoGeometry, floatsPerImage: number): number {
 }
 
 /** Scratch floats per image of a Winograd convolution (padded input, V, M) and of its weight gradient (padded x and dy, V, Yd). */
-const winoForwardFloats = (q: WinoGeometry): number => q.cin * q.framed + 16 * (q.cin + q.cout) * q.T + 32;
-const wino4ForwardFloats = (q: WinoGeometry): number => q.cin * q.framed + 36 * (q.cin + q.cout) * q.T + 64;
+const winoForwardFloats = (q: WinoGeometry, planes = 16): number => q.cin * q.framed + planes * (q.cin + q.cout) * q.T + 64;
 const winoWeightGradFloats = (q: WinoGeometry): number => (q.cin + q.cout) * q.framed + 16 * (q.cin + q.cout) * q.T + 32;
 
 /**
@@ -1247,18 +1246,24 @@ const winoKeptBytes = (q: WinoGeometry): number => 16 * winoPlane(q.cin, q.count
 
 /**
  * A "same-size" 3x3 convolution in wasm memory: x (count, cin, h, w) into
- * out (count, cout, outH, outW) through the transformed filters u (16, cout,
- * cin) and an optional bias (0: none), in chunks of images, each thread
- * taking some images from padding to output. With `keepV`, a block of
- * winoKeptBytes, the transformed input of all the images goes there (in one
- * chunk) for the weight gradient.
+ * out (count, cout, outH, outW) through the transformed filters u (planes of
+ * cout x cin, uPlane floats apart) and an optional bias (0: none), in chunks
+ * of images, each thread taking some images from padding to output.
+ * F(2x2, 3x3) (16 planes) or, with `tile4`, F(4x4, 3x3) (36, q from
+ * wino4Of). With `keepV` (F(2x2, 3x3)), a block of winoKeptBytes, the
+ * transformed input of all the images goes there (in one chunk) for the
+ * weight gradient.
  */
-function winograd(r: Runtime, q: WinoGeometry, x: number, u: number, bias: number, out: number, keepV = 0): void {
+function winograd(
+  r: Runtime, q: WinoGeometry, x: number, u: number, uPlane: number, bias: number, out: number, keepV = 0, tile4 = false,
+): void {
   const { cin, cout, T } = q;
-  const chunk = keepV ? q.count : winoChunk(q, winoForwardFloats(q));
-  const xp = r.alloc(chunk * cin * q.framed * 4);
-  const v = keepV || r.alloc(16 * winoPlane(cin, chunk * T) * 4);
-  const m = r.alloc(16 * winoPlane(cout, chunk * T) * 4);
+  const planes = tile4 ? 36 : 16;
+  const chunk = keepV ? q.count : winoChunk(q, winoForwardFloats(q, planes));
+  // F(4x4, 3x3)'s input transform reads up to 2 floats past a padded plane's last row
+  const xp = r.alloc((chunk * cin * q.framed + 4) * 4);
+  const v = keepV || r.alloc(planes * winoPlane(cin, chunk * T) * 4);
+  const m = r.alloc(planes * winoPlane(cout, chunk * T) * 4);
   for (let n0 = 0; n0 < q.count; n0 += chunk) {
     const k = Math.min(chunk, q.count - n0);
     const P = k * T;
@@ -1266,8 +1271,10 @@ function winograd(r: Runtime, q: WinoGeometry, x: number, u: number, bias: numbe
     const gout = r.ints([cout, q.outH, q.outW, q.tH, q.tW, P, winoPlane(cout, P)]);
     const xc = x + n0 * cin * q.h * q.w * 4;
     const oc = out + n0 * cout * q.outH * q.outW * 4;
-    const parts = ranges(k, Math.min(threadsFor(2 * 16 * cout * cin * P, GEMM_MIN_FLOPS), k), 1);
-    runTasks(parts.map(([a, b], i): Task => ['winoForwardPart', [xc, xp, v, m, u, bias, oc, gin, gout, a, b, cout, cin, r.workspace(i)]]));
+    const parts = ranges(k, Math.min(threadsFor(2 * planes * cout * cin * P, GEMM_MIN_FLOPS), k), 1);
+    runTasks(parts.map(([a, b], i): Task => [tile4 ? 'wino4ForwardPart' : 'winoForwardPart', [
+      xc, xp, v, m, u, uPlane, bias, oc, gin, gout, a, b, cout, cin, r.workspace(i),
+    ]]));
   }
 }
 
@@ -1310,36 +1317,17 @@ function winogradWeightGrad(r: Runtime, q: WinoGeometry, x: number, dy: number, 
   r.k.winoFilterGrad(dus[0]!, dw, cout, cin);
 }
 
-/**
- * The same convolution with F(4x4, 3x3) tiles (asm/winograd4.ts), for a
- * forward without backward: w (cout, cin, 3, 3) in wasm memory.
- */
-function winograd4(r: Runtime, q: WinoGeometry, x: number, w: number, bias: number, out: number): void {
-  const { cin, cout, T } = q;
-  const uPlane = winoPlane(cout, cin);
-  const u = r.alloc(36 * uPlane * 4);
-  r.k.wino4Filter(w, u, cout, cin, uPlane);
-  const chunk = winoChunk(q, wino4ForwardFloats(q));
-  // the input transform reads up to 2 floats past a padded plane's last row
-  const xp = r.alloc((chunk * cin * q.framed + 4) * 4);
-  const v = r.alloc(36 * winoPlane(cin, chunk * T) * 4);
-  const m = r.alloc(36 * winoPlane(cout, chunk * T) * 4);
-  for (let n0 = 0; n0 < q.count; n0 += chunk) {
-    const k = Math.min(chunk, q.count - n0);
-    const P = k * T;
-    const gin = r.ints([cin, q.h, q.w, q.padT, q.padL, q.tH, q.tW, P, winoPlane(cin, P)]);
-    const gout = r.ints([cout, q.outH, q.outW, q.tH, q.tW, P, winoPlane(cout, P)]);
-    const xc = x + n0 * cin * q.h * q.w * 4;
-    const oc = out + n0 * cout * q.outH * q.outW * 4;
-    const parts = ranges(k, Math.min(threadsFor(2 * 36 * cout * cin * P, GEMM_MIN_FLOPS), k), 1);
-    runTasks(parts.map(([a, b], i): Task => ['wino4ForwardPart', [xc, xp, v, m, u, uPlane, bias, oc, gin, gout, a, b, cout, cin, r.workspace(i)]]));
-  }
-}
-
 /** The 16 transformed filters (16, rows, cols) of w (O, I, 3, 3) in wasm memory: (O, I), or with `flip` those of the input gradient, (I, O). */
 function winogradFilters(r: Runtime, w: number, O: number, I: number, flip: boolean): number {
   const u = r.alloc(16 * O * I * 4);
   r.k.winoFilter(w, u, O, I, flip ? 1 : 0);
+  return u;
+}
+
+/** The 36 F(4x4, 3x3) transformed filters of w (O, I, 3, 3), planes of (O, I) winoPlane(O, I) floats apart. */
+function winograd4Filters(r: Runtime, w: number, O: number, I: number): number {
+  const u = r.alloc(36 * winoPlane(O, I) * 4);
+  r.k.wino4Filter(w, u, O, I, winoPlane(O, I));
   return u;
 }
 
