@@ -3,15 +3,16 @@
 // 36 elementwise products in the transformed domain, 4x fewer multiplications
 // than the direct sum (F(2x2, 3x3): 2.25x). Its rounding error is about 15 times
 // F(2x2, 3x3)'s (1e-5 of the largest output against 5e-7, on 32-256 channels;
-// test/conv/kernels.test.ts bounds both), so the backend uses it for forwards without a backward
-// (inference); training keeps F(2x2, 3x3), whose transformed input the weight
-// gradient reuses. The 36 GEMMs are M[e] (O, P) = U[e] (O, C) @ V[e] (C, P),
+// test/conv/kernels.test.ts bounds both), so the backend uses it for forwards
+// that keep nothing for a weight gradient (inference, frozen weights); a
+// forward whose weight trains keeps F(2x2, 3x3), whose transformed input the
+// weight gradient reuses. The 36 GEMMs are M[e] (O, P) = U[e] (O, C) @ V[e] (C, P),
 // U = G g G^T, V = B^T d B, Y = A^T M A, e = 6 row + column:
 //   B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
 //   G   = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]
 //   A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
 // Tiles are numbered as in winograd.ts, four neighbours to an f32x4; the
-// transforms go through a thread's GEMM workspace `ws` (576 bytes) between
+// transforms go through a thread's GEMM workspace `ws` (640 bytes) between
 // their row and column passes.
 import { sgemmBatch } from './gemm';
 import { padPlanes } from './winograd';

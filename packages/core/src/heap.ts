@@ -18,6 +18,11 @@
 export function tuneHeap(): boolean {
   const proc = (globalThis as { process?: { platform?: string; env?: Record<string, string | undefined> } }).process;
   if (proc?.platform !== 'linux' || proc.env?.NEURONE_MALLOC_TUNE === '0') return false;
-  void new ArrayBuffer(31 << 20);
+  try {
+    void new ArrayBuffer(31 << 20);
+  } catch {
+    // an address-space limit (ulimit -v, strict overcommit): leave glibc's defaults
+    return false;
+  }
   return true;
 }

@@ -16,7 +16,6 @@ export function logAddExp(a: number, b: number): number {
   return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
 }
 
-/** A zero-filled tensor of a floating dtype. */
 /** A tensor whose contents are arbitrary, for outputs a backend kernel writes whole. */
 export function uninitializedOf(shape: readonly number[], dtype: DType): Tensor {
   let n = 1;
@@ -24,6 +23,7 @@ export function uninitializedOf(shape: readonly number[], dtype: DType): Tensor 
   return new Tensor(getBackend().alloc(dtype, n, true), shape);
 }
 
+/** A zero-filled tensor of a floating dtype. */
 export function zerosOf(shape: readonly number[], dtype: DType): Tensor {
   let n = 1;
   for (const d of shape) n *= d;

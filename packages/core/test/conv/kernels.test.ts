@@ -282,6 +282,23 @@ describe.each(listBackends())('convForward / convInputGrad / convWeightGrad on t
   }
 });
 
+describe('a batch of no images', () => {
+  it.each(listBackends())('gives a zero weight gradient on the %s backend (Winograd-sized 3x3 too)', (name) => {
+    const prev = getBackend().name;
+    setBackend(name);
+    try {
+      const x = randn([0, 8, 6, 6]);
+      const w = randn([8, 8, 3, 3], { requiresGrad: true });
+      const b = randn([8], { requiresGrad: true });
+      conv2d(x, w, b, { padding: 1 }).sum().backward();
+      expect(Array.from(w.grad!.data).every((v) => v === 0)).toBe(true);
+      expect(Array.from(b.grad!.data).every((v) => v === 0)).toBe(true);
+    } finally {
+      setBackend(prev);
+    }
+  });
+});
+
 describe('3x3 convolution accuracy on the wasm backend, against float64', () => {
   // without a backward the forward runs Winograd F(4x4, 3x3); with one, F(2x2, 3x3), whose transformed
   // input the weight gradient reuses. Errors are measured against the largest output magnitude.

@@ -523,7 +523,7 @@ export const wasmBackend: Backend = {
   },
 
   bce(x, y, out) {
-    if (!isF32(x) || !isF32(y) || !isF32(out) || out.length < smallThreshold) return js.bce(x, y, out);
+    if (!isF32(x) || !isF32(y) || !isF32(out) || out.length < smallThreshold || out.length === 0) return js.bce(x, y, out);
     let bad = 0;
     guarded(() => {
       const r = rt();
@@ -543,7 +543,7 @@ export const wasmBackend: Backend = {
   },
 
   bceGrad(x, y, g, out) {
-    if (!isF32(x) || !isF32(y) || !isF32(g) || !isF32(out) || out.length < smallThreshold) return js.bceGrad(x, y, g, out);
+    if (!isF32(x) || !isF32(y) || !isF32(g) || !isF32(out) || out.length < smallThreshold || out.length === 0) return js.bceGrad(x, y, g, out);
     guarded(() => {
       const r = rt();
       r.reset();
@@ -581,7 +581,7 @@ export const wasmBackend: Backend = {
 
   sgd(x, g, b, s) {
     const n = x.length;
-    if (n < smallThreshold) return js.sgd(x, g, b, s);
+    if (n < smallThreshold || n === 0) return js.sgd(x, g, b, s);
     guarded(() => {
       const r = rt();
       r.reset();
@@ -953,7 +953,7 @@ export const wasmBackend: Backend = {
       return null;
     }
     if (winogradFits(p) && !keep) {
-      // no backward: F(4x4, 3x3), 1.8x fewer multiplications than F(2x2, 3x3)
+      // nothing kept for a weight gradient (inference, frozen weights): F(4x4, 3x3), 1.8x fewer multiplications
       guarded(() => {
         const r = rt();
         r.reset();
@@ -1288,6 +1288,11 @@ function winograd(
  */
 function winogradWeightGrad(r: Runtime, q: WinoGeometry, x: number, dy: number, dw: number, keptV = 0): void {
   const { cin, cout, T } = q;
+  if (q.count === 0) {
+    // no images: a zero gradient
+    r.f32.fill(0, dw >> 2, (dw >> 2) + cout * cin * 9);
+    return;
+  }
   const chunk = keptV ? q.count : winoChunk(q, winoWeightGradFloats(q));
   const xp = keptV ? 0 : r.alloc(chunk * cin * q.framed * 4);
   const yp = r.alloc(chunk * cout * q.framed * 4);

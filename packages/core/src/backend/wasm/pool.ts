@@ -164,7 +164,12 @@ export class Pool {
       Atomics.notify(this.ctl, GEN);
     }
     const [name, args] = tasks[0]!;
-    k[name]!(...args);
+    let failure: unknown = null;
+    try {
+      k[name]!(...args);
+    } catch (e) {
+      failure = e;
+    }
     if (n > 0) {
       // the tasks of workers that have not started yet run here
       for (let w = 0; w < n; w++) {
@@ -172,17 +177,20 @@ export class Pool {
         const [tn, ta] = tasks[w + 1]!;
         try {
           k[tn]!(...ta);
-        } finally {
-          Atomics.sub(this.ctl, PENDING, 1);
+        } catch (e) {
+          failure ??= e;
         }
+        Atomics.sub(this.ctl, PENDING, 1);
       }
+      // every task of this round finished, whatever failed, before the next round reuses PENDING
       let p = Atomics.load(this.ctl, PENDING);
       for (let i = 0; p !== 0 && i < WAIT_SPIN; i++) p = Atomics.load(this.ctl, PENDING);
       while (p !== 0) {
         Atomics.wait(this.ctl, PENDING, p, 1000);
         p = Atomics.load(this.ctl, PENDING);
       }
-      if (Atomics.exchange(this.ctl, FAILED, 0) !== 0) throw new Error('wasm backend: a kernel failed on a worker thread');
+      if (Atomics.exchange(this.ctl, FAILED, 0) !== 0) failure ??= new Error('wasm backend: a kernel failed on a worker thread');
     }
+    if (failure !== null) throw failure;
   }
 }
