@@ -9,7 +9,7 @@ export { im2col, col2im, maxPoolIndices } from './conv';
 export { lstmCell, lstmCellBackward, gruCell, gruCellBackward } from './rnn';
 export { reluGrad } from './activation_grad';
 export { adam, sgd } from './optim';
-export { bce, bcePart, bceGrad } from './loss';
+export { bce, bceGrad } from './loss';
 export { winoFilter, winoFilterGrad, winoForwardPart, winoWeightGradPart } from './winograd';
 export { wino4Filter, wino4ForwardPart } from './winograd4';
 

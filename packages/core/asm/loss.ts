@@ -5,9 +5,10 @@ import { vlog } from './math';
 
 /**
  * out = -(y max(log x, -100) + (1 - y) max(log(1 - x), -100)) over n float32
- * elements; returns how many x are not probabilities (outside [0, 1], or NaN).
+ * elements; stores at `bad` (an i32) how many x are not probabilities
+ * (outside [0, 1], or NaN): a thread's share has a slot of its own.
  */
-export function bce(x: usize, y: usize, out: usize, n: i32): i32 {
+export function bce(x: usize, y: usize, out: usize, n: i32, bad: usize): void {
   const one = f32x4.splat(1);
   const zero = f32x4.splat(0);
   const floor = f32x4.splat(-100);
@@ -24,21 +25,16 @@ export function bce(x: usize, y: usize, out: usize, n: i32): i32 {
     const l1x = f32x4.max(vlog(f32x4.sub(one, xv)), floor);
     v128.store(out + i, f32x4.neg(f32x4.add(f32x4.mul(yv, lx), f32x4.mul(f32x4.sub(one, yv), l1x))));
   }
-  let bad = <i32>(end >> 2) + i32x4.extract_lane(inRange, 0) + i32x4.extract_lane(inRange, 1) + i32x4.extract_lane(inRange, 2) + i32x4.extract_lane(inRange, 3);
+  let count = <i32>(end >> 2) + i32x4.extract_lane(inRange, 0) + i32x4.extract_lane(inRange, 1) + i32x4.extract_lane(inRange, 2) + i32x4.extract_lane(inRange, 3);
   for (; i < (<usize>n << 2); i += 4) {
     const xv = <f64>load<f32>(x + i);
     const yv = <f64>load<f32>(y + i);
-    if (!(xv >= 0 && xv <= 1)) bad++;
+    if (!(xv >= 0 && xv <= 1)) count++;
     const lx = clampLog(Math.log(xv));
     const l1x = clampLog(Math.log(1 - xv));
     store<f32>(out + i, <f32>-(yv * lx + (1 - yv) * l1x));
   }
-  return bad;
-}
-
-/** bce over elements [s, s + n), its count of non-probabilities stored at `bad` (a thread's share). */
-export function bcePart(x: usize, y: usize, out: usize, n: i32, bad: usize): void {
-  store<i32>(bad, bce(x, y, out, n));
+  store<i32>(bad, count);
 }
 
 /** out = g (x - y) / max(x (1 - x), 1e-12) over n float32 elements. */

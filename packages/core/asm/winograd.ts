@@ -13,12 +13,12 @@
 import { sgemmBatch } from './gemm';
 
 /**
- * U[e][r][c] (16 planes of rows x cols) from w (O, I, 3, 3). With `flip`, the
- * filters of the input gradient: w'[i][o] = w[o][i] rotated 180 degrees, so
- * (rows, cols) = (I, O); else (O, I).
+ * U[e][r][c] (16 planes of rows x cols, `planeFloats` apart) from w (O, I, 3, 3).
+ * With `flip`, the filters of the input gradient: w'[i][o] = w[o][i] rotated
+ * 180 degrees, so (rows, cols) = (I, O); else (O, I).
  */
-export function winoFilter(w: usize, u: usize, O: i32, I: i32, flip: i32): void {
-  const plane = (<usize>O * I) << 2;
+export function winoFilter(w: usize, u: usize, O: i32, I: i32, flip: i32, planeFloats: i32): void {
+  const plane = <usize>planeFloats << 2;
   for (let o = 0; o < O; o++) {
     for (let i = 0; i < I; i++) {
       const g = w + ((<usize>(o * I + i) * 9) << 2);
@@ -57,19 +57,12 @@ function gRow(at: usize, plane: usize, e: i32, t0: f32, t1: f32, t2: f32): void 
 
 /**
  * The images n0..n1 of x (N, C, H, W) copied into xp with zero padding:
- * (N, C, 2 tH + 2, 2 tW + 2), x's pixel (y, x) at (y + padT, x + padL).
- * g: [C, H, W, padT, padL, tH, tW, P].
+ * (N, C, tile tH + 2, tile tW + 2), x's pixel (y, x) at (y + padT, x + padL);
+ * tile is 2 for F(2x2, 3x3), 4 for F(4x4, 3x3). g: [C, H, W, padT, padL, tH, tW, P].
  */
-export function winoPad(x: usize, xp: usize, g: usize, n0: i32, n1: i32): void {
-  padPlanes(x, xp, load<i32>(g), load<i32>(g, 4), load<i32>(g, 8), load<i32>(g, 12), load<i32>(g, 16),
-    2 * load<i32>(g, 20) + 2, 2 * load<i32>(g, 24) + 2, n0, n1);
-}
-
-/**
- * Planes n0 C..n1 C of x (N, C, H, W) copied into xp (N, C, Hp, Wp) with x's
- * pixel (y, x) at (y + padT, x + padL) and zeros around (also the F(4x4, 3x3) pad).
- */
-export function padPlanes(x: usize, xp: usize, C: i32, H: i32, W: i32, padT: i32, padL: i32, Hp: i32, Wp: i32, n0: i32, n1: i32): void {
+export function winoPad(x: usize, xp: usize, g: usize, n0: i32, n1: i32, tile: i32 = 2): void {
+  const C = load<i32>(g), H = load<i32>(g, 4), W = load<i32>(g, 8), padT = load<i32>(g, 12), padL = load<i32>(g, 16);
+  const Hp = tile * load<i32>(g, 20) + 2, Wp = tile * load<i32>(g, 24) + 2;
   const rowBytes = <usize>Wp << 2;
   const rows = min(H, Hp - padT), cols = min(W, Wp - padL);
   // zeros around the copied block only: the rows above and below, the columns left and right

@@ -15,7 +15,7 @@
 // transforms go through a thread's GEMM workspace `ws` (640 bytes) between
 // their row and column passes.
 import { sgemmBatch } from './gemm';
-import { padPlanes } from './winograd';
+import { winoPad } from './winograd';
 
 // G's coefficients (multiplications: a division takes ten times longer)
 const SIXTH: f64 = 1.0 / 6, TWELFTH: f64 = 1.0 / 12, TWENTY4TH: f64 = 1.0 / 24;
@@ -201,10 +201,9 @@ export function wino4ForwardPart(
   x: usize, xp: usize, v: usize, m: usize, u: usize, uPlane: i32, bias: usize, out: usize, gin: usize, gout: usize,
   n0: i32, n1: i32, cout: i32, cin: i32, ws: usize,
 ): void {
-  const tH = load<i32>(gin, 20), tW = load<i32>(gin, 24), P = load<i32>(gin, 28);
-  padPlanes(x, xp, cin, load<i32>(gin, 4), load<i32>(gin, 8), load<i32>(gin, 12), load<i32>(gin, 16), 4 * tH + 2, 4 * tW + 2, n0, n1);
+  winoPad(x, xp, gin, n0, n1, 4);
   wino4Input(xp, v, gin, n0, n1, ws);
-  const T = tH * tW;
+  const T = load<i32>(gin, 20) * load<i32>(gin, 24), P = load<i32>(gin, 28);
   const first = (<usize>(n0 * T)) << 2;
   sgemmBatch(36, cout, (n1 - n0) * T, cin, u, cin, uPlane, 0, v + first, P, load<i32>(gin, 32), 0, m + first, P, load<i32>(gout, 24), 0, ws);
   wino4Output(m, out, bias, gout, n0, n1, ws);

@@ -286,7 +286,9 @@ function scaledGrad(
       if (v !== 0) gd[row + c] = (e * v) / y[row + c]!;
       lcab[c] = 0;
     }
-    [cur, next] = [next, cur];
+    const done = cur;
+    cur = next;
+    next = done;
   }
   return true;
 }

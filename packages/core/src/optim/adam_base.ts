@@ -1,8 +1,7 @@
 // What Adam and AdamW share (torch/optim/adam.py and adamw.py): their
 // hyperparameters, checks, per-parameter state and update loop.
-import { getBackend } from '../backend/index.js';
 import { zerosLike } from '../creation.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { adamUpdate, type AdamState } from './adam_kernel.js';
 import { checkAdamGroup } from './checks.js';
 import { Optimizer, stateBufferLike, type ParamGroup, type ParamsInput, type StateSpec } from './optimizer.js';

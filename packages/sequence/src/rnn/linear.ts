@@ -1,6 +1,6 @@
 // x @ W^T (+ bias) (+ addend) as one recorded op, with every GEMM (forward and
 // backward) done by the backend's matmul kernel on W as stored: no transposed copies.
-import { DTypeError, ShapeError, Tensor, getBackend } from '@neurone/core';
+import { DTypeError, ShapeError, Tensor, getBackend, type DType, type MatmulParams } from '@neurone/core';
 import { fmtShape, recordOp, uninitializedOf, zerosOf } from '../util.js';
 import type { StepWeight } from './shared.js';
 
@@ -8,6 +8,30 @@ export interface LinearOpOptions {
   bias?: Tensor | null;
   /** A tensor of the output's shape added to the result (e.g. a precomputed input projection). */
   addend?: Tensor | null;
+}
+
+/**
+ * The (R, O) output of x Wᵀ (+ bias) (+ addend) and the GEMM's accumulate and
+ * bias: the addend (copied, or its own storage with `inPlace`) plus the bias,
+ * for the GEMM to add onto; else uninitialised, the GEMM adding the bias
+ * itself. Zeros when there is nothing to add and I is 0 (the GEMM then writes
+ * nothing).
+ */
+function projection(
+  R: number, O: number, I: number, dtype: DType, bias: Tensor | null, addend: Tensor | null, inPlace = false,
+): { out: Tensor; params: Pick<MatmulParams, 'accumulate' | 'bias'> } {
+  if (addend === null) {
+    const out = bias !== null || I > 0 ? uninitializedOf([R, O], dtype) : zerosOf([R, O], dtype);
+    return { out, params: { accumulate: false, bias: bias?.data ?? null } };
+  }
+  const out = inPlace ? new Tensor(addend.data, [R, O]) : uninitializedOf([R, O], dtype);
+  if (out.data !== addend.data) out.data.set(addend.data);
+  if (bias !== null) {
+    const od = out.data;
+    const bd = bias.data;
+    for (let r = 0; r < R; r++) for (let j = 0; j < O; j++) od[r * O + j]! += bd[j]!;
+  }
+  return { out, params: { accumulate: true } };
 }
 
 /**
@@ -35,20 +59,8 @@ export function linearOp(x: Tensor, w: Tensor, opts: LinearOpOptions = {}): Tens
     if (t !== null && t.dtype !== dtype) throw new DTypeError(`linear: expected all operands to be ${dtype}, got ${t.dtype}`);
   }
   const be = getBackend();
-  // the GEMM writes all of out (with the bias, or onto a copy of the addend) unless there is nothing to add and I is 0
-  const out = addend !== null || bias !== null || I > 0 ? uninitializedOf([R, O], dtype) : zerosOf([R, O], dtype);
-  if (addend !== null) {
-    out.data.set(addend.data);
-    if (bias !== null) {
-      const od = out.data;
-      const bd = bias.data;
-      for (let r = 0; r < R; r++) for (let j = 0; j < O; j++) od[r * O + j]! += bd[j]!;
-    }
-  }
-  be.matmul(x.data, w.data, out.data, {
-    batch: 1, m: R, n: O, k: I, transA: false, transB: true, strideA: 0, strideB: 0,
-    accumulate: addend !== null, bias: addend === null ? bias?.data ?? null : null,
-  });
+  const { out, params } = projection(R, O, I, dtype, bias, addend);
+  be.matmul(x.data, w.data, out.data, { batch: 1, m: R, n: O, k: I, transA: false, transB: true, strideA: 0, strideB: 0, ...params });
   const inputs = [x, w];
   if (bias !== null) inputs.push(bias);
   if (addend !== null) inputs.push(addend);
@@ -94,21 +106,9 @@ export function stepLinear(h: Tensor, sw: StepWeight, row: number, addend: Tenso
   const w = sw.weight;
   const bias = sw.bias;
   const be = getBackend();
-  // as in linearOp, the GEMM writes all of out unless there is nothing to add and I is 0
-  const out = inPlace && addend !== null
-    ? new Tensor(addend.data, [n, O])
-    : addend !== null || bias !== null || I > 0 ? uninitializedOf([n, O], h.dtype) : zerosOf([n, O], h.dtype);
-  if (addend !== null) {
-    if (out.data !== addend.data) out.data.set(addend.data);
-    if (bias !== null) {
-      const od = out.data;
-      const bd = bias.data;
-      for (let r = 0; r < n; r++) for (let j = 0; j < O; j++) od[r * O + j]! += bd[j]!;
-    }
-  }
+  const { out, params } = projection(n, O, I, h.dtype, bias, addend, inPlace);
   be.matmul(h.data, w.data, out.data, {
-    batch: 1, m: n, n: O, k: I, transA: false, transB: true, strideA: 0, strideB: 0, accumulate: addend !== null,
-    bias: addend === null ? bias?.data ?? null : null, residentB: sw.resident(),
+    batch: 1, m: n, n: O, k: I, transA: false, transB: true, strideA: 0, strideB: 0, ...params, residentB: sw.resident(),
   });
   const inputs = [h, w];
   if (bias !== null) inputs.push(bias);

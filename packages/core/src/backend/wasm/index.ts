@@ -167,6 +167,18 @@ function operand(r: Runtime, x: TypedArray): number {
   return (x instanceof Float32Array ? stateOffsets.get(x) : undefined) ?? r.put(x);
 }
 
+/**
+ * Where a kernel updates x in place: a state array where it lives, else a
+ * copy, which `copyBack` (run after the kernel) returns to x.
+ */
+function updated(r: Runtime, x: Float32Array, copyBack: Array<() => void>): number {
+  const o = stateOffsets.get(x);
+  if (o !== undefined) return o;
+  const p = r.put(x);
+  copyBack.push(() => r.take(p, x));
+  return p;
+}
+
 // ---- what an LSTM forward keeps for its backward ----
 
 /**
@@ -532,7 +544,7 @@ export const wasmBackend: Backend = {
       const n = out.length;
       const parts = ranges(n, threadsFor(n, HEAVY_MIN), 4);
       const counts = r.alloc(4 * parts.length);
-      runTasks(parts.map(([s, e], i): Task => ['bcePart', [px + 4 * s, py + 4 * s, po + 4 * s, e - s, counts + 4 * i]]));
+      runTasks(parts.map(([s, e], i): Task => ['bce', [px + 4 * s, py + 4 * s, po + 4 * s, e - s, counts + 4 * i]]));
       bad = 0;
       for (let i = 0; i < parts.length; i++) bad += r.i32[(counts >> 2) + i]!;
       r.take(po, out);
@@ -560,22 +572,14 @@ export const wasmBackend: Backend = {
     guarded(() => {
       const r = rt();
       r.reset();
-      // parameters and moments from allocState are read and written in place
-      const om = stateOffsets.get(m);
-      const ov = stateOffsets.get(v);
-      const ox = stateOffsets.get(x);
-      const px = ox ?? r.put(x);
+      const copyBack: Array<() => void> = [];
+      const [px, pm, pv] = [updated(r, x, copyBack), updated(r, m, copyBack), updated(r, v, copyBack)];
       const pg = r.put(g);
-      const pm = om ?? r.put(m);
-      const pv = ov ?? r.put(v);
       const { beta1, beta2, sign, l2, decay, stepSize, invBc2, eps } = s;
-      const task = ([s0, s1]: [number, number]): Task => ['adam', [
+      runTasks(ranges(n, threadsFor(n, ADAM_MIN), 4).map(([s0, s1]): Task => ['adam', [
         px + 4 * s0, pg + 4 * s0, pm + 4 * s0, pv + 4 * s0, s1 - s0, beta1, beta2, sign, l2, decay, stepSize, invBc2, eps,
-      ]];
-      runTasks(ranges(n, threadsFor(n, ADAM_MIN), 4).map(task));
-      if (ox === undefined) r.take(px, x);
-      if (om === undefined) r.take(pm, m);
-      if (ov === undefined) r.take(pv, v);
+      ]]));
+      for (const back of copyBack) back();
     }, () => js.adam(x, g, m, v, s));
   },
 
@@ -585,18 +589,15 @@ export const wasmBackend: Backend = {
     guarded(() => {
       const r = rt();
       r.reset();
-      // parameters and buffers from allocState are read and written in place
-      const ox = stateOffsets.get(x);
-      const ob = b === null ? 0 : stateOffsets.get(b);
-      const px = ox ?? r.put(x);
+      const copyBack: Array<() => void> = [];
+      const px = updated(r, x, copyBack);
+      const pb = b === null ? 0 : updated(r, b, copyBack);
       const pg = r.put(g);
-      const pb = b === null ? 0 : ob ?? r.put(b);
       const { lr, sign, weightDecay, momentum, keep, first, nesterov } = s;
       runTasks(ranges(n, threadsFor(n, ADAM_MIN), 4).map(([s0, s1]): Task => ['sgd', [
         px + 4 * s0, pg + 4 * s0, pb === 0 ? 0 : pb + 4 * s0, s1 - s0, sign, weightDecay, lr, momentum, keep, first ? 1 : 0, nesterov ? 1 : 0,
       ]]));
-      if (ox === undefined) r.take(px, x);
-      if (b !== null && ob === undefined) r.take(pb, b);
+      for (const back of copyBack) back();
     }, () => js.sgd(x, g, b, s));
   },
 
@@ -952,34 +953,23 @@ export const wasmBackend: Backend = {
       convForwardComposed(wasmBackend, x, w, out, p, bias);
       return null;
     }
-    if (winogradFits(p) && !keep) {
-      // nothing kept for a weight gradient (inference, frozen weights): F(4x4, 3x3), 1.8x fewer multiplications
-      guarded(() => {
-        const r = rt();
-        r.reset();
-        const px = r.put(x);
-        const pu = winograd4Filters(r, operand(r, w), p.outChannels, p.channels);
-        const pb = bias == null ? 0 : r.put(bias);
-        const po = r.space(out);
-        winograd(r, wino4Of(p), px, pu, winoPlane(p.outChannels, p.channels), pb, po, 0, true);
-        r.take(po, out);
-      }, () => convForwardComposed(js, x, w, out, p, bias));
-      return null;
-    }
     if (winogradFits(p)) {
-      // the transformed input stays in wasm memory for the weight gradient when the batch fits in one chunk both ways
-      const q = winoOf(p);
-      const oneChunk = winoChunk(q, winoForwardFloats(q)) === q.count && winoChunk(q, winoWeightGradFloats(q)) === q.count;
+      // a forward whose weight trains: F(2x2, 3x3), its transformed input kept in wasm memory for the weight
+      // gradient when the batch fits in one chunk both ways; else (inference, frozen weights) F(4x4, 3x3),
+      // 1.8x fewer multiplications
+      const tile4 = !keep;
+      const q = tile4 ? wino4Of(p) : winoOf(p);
+      const oneChunk = keep && winoChunk(q, winoForwardFloats(q)) === q.count && winoChunk(q, winoWeightGradFloats(q)) === q.count;
       const bytes = winoKeptBytes(q);
-      let kept = keep && oneChunk ? reserveSaved(bytes, (offset, block) => new WasmConvSaved(offset, block, bytes, 'winograd')) : null;
+      let kept = oneChunk ? reserveSaved(bytes, (offset, block) => new WasmConvSaved(offset, block, bytes, 'winograd')) : null;
       guarded(() => {
         const r = rt();
         r.reset();
         const px = r.put(x);
-        const pu = winogradFilters(r, operand(r, w), p.outChannels, p.channels, false);
+        const pu = winogradFilters(r, operand(r, w), p.outChannels, p.channels, false, tile4);
         const pb = bias == null ? 0 : r.put(bias);
         const po = r.space(out);
-        winograd(r, q, px, pu, p.outChannels * p.channels, pb, po, kept?.offset ?? 0);
+        winograd(r, q, px, pu, pb, po, kept?.offset ?? 0, tile4);
         r.take(po, out);
       }, () => {
         if (kept) freeSaved(kept);
@@ -1019,7 +1009,7 @@ export const wasmBackend: Backend = {
         const py = r.put(y);
         const pu = winogradFilters(r, operand(r, w), p.outChannels, p.channels, true);
         const po = r.space(out);
-        winograd(r, winoInputGradOf(p), py, pu, p.channels * p.outChannels, 0, po);
+        winograd(r, winoInputGradOf(p), py, pu, 0, po);
         r.take(po, out);
       }, () => convInputGradComposed(js, y, w, out, p));
       return;
@@ -1072,7 +1062,7 @@ export const wasmBackend: Backend = {
       const imageBytes = p.channels * p.height * p.width * 4;
       if (wino) {
         const pu = winogradFilters(r, pw, p.outChannels, p.channels, true);
-        winograd(r, winoInputGradOf(p), py, pu, p.channels * p.outChannels, 0, pdx);
+        winograd(r, winoInputGradOf(p), py, pu, 0, pdx);
       }
       if (winoW) winogradWeightGrad(r, winoOf(p), px, py, pdw, keptV?.offset ?? 0);
       for (let n0 = 0; n0 < p.batch && ((grads.x && !wino) || (grads.w && !winoW)); n0 += chunk) {
@@ -1204,7 +1194,7 @@ interface WinoGeometry {
   outH: number; outW: number;
   /** Tile rows and columns per image (tW a multiple of 4), tiles per image. */
   tH: number; tW: number; T: number;
-  /** Floats of one zero-padded image plane: (2 tH + 2) (2 tW + 2). */
+  /** Floats of one zero-padded image plane: (tile tH + 2) (tile tW + 2), tile 2 or 4. */
   framed: number;
 }
 
@@ -1246,19 +1236,18 @@ const winoKeptBytes = (q: WinoGeometry): number => 16 * winoPlane(q.cin, q.count
 
 /**
  * A "same-size" 3x3 convolution in wasm memory: x (count, cin, h, w) into
- * out (count, cout, outH, outW) through the transformed filters u (planes of
- * cout x cin, uPlane floats apart) and an optional bias (0: none), in chunks
+ * out (count, cout, outH, outW) through the transformed filters u (from
+ * winogradFilters) and an optional bias (0: none), in chunks
  * of images, each thread taking some images from padding to output.
  * F(2x2, 3x3) (16 planes) or, with `tile4`, F(4x4, 3x3) (36, q from
  * wino4Of). With `keepV` (F(2x2, 3x3)), a block of winoKeptBytes, the
  * transformed input of all the images goes there (in one chunk) for the
  * weight gradient.
  */
-function winograd(
-  r: Runtime, q: WinoGeometry, x: number, u: number, uPlane: number, bias: number, out: number, keepV = 0, tile4 = false,
-): void {
+function winograd(r: Runtime, q: WinoGeometry, x: number, u: number, bias: number, out: number, keepV = 0, tile4 = false): void {
   const { cin, cout, T } = q;
   const planes = tile4 ? 36 : 16;
+  const uPlane = winoPlane(cout, cin);
   const chunk = keepV ? q.count : winoChunk(q, winoForwardFloats(q, planes));
   // F(4x4, 3x3)'s input transform reads up to 2 floats past a padded plane's last row
   const xp = r.alloc((chunk * cin * q.framed + 4) * 4);
@@ -1322,17 +1311,16 @@ function winogradWeightGrad(r: Runtime, q: WinoGeometry, x: number, dy: number, 
   r.k.winoFilterGrad(dus[0]!, dw, cout, cin);
 }
 
-/** The 16 transformed filters (16, rows, cols) of w (O, I, 3, 3) in wasm memory: (O, I), or with `flip` those of the input gradient, (I, O). */
-function winogradFilters(r: Runtime, w: number, O: number, I: number, flip: boolean): number {
-  const u = r.alloc(16 * O * I * 4);
-  r.k.winoFilter(w, u, O, I, flip ? 1 : 0);
-  return u;
-}
-
-/** The 36 F(4x4, 3x3) transformed filters of w (O, I, 3, 3), planes of (O, I) winoPlane(O, I) floats apart. */
-function winograd4Filters(r: Runtime, w: number, O: number, I: number): number {
-  const u = r.alloc(36 * winoPlane(O, I) * 4);
-  r.k.wino4Filter(w, u, O, I, winoPlane(O, I));
+/**
+ * The transformed filters of w (O, I, 3, 3) in wasm memory: 16 planes (36
+ * with `tile4`) of (O, I), or with `flip` (F(2x2, 3x3) only) those of the
+ * input gradient, (I, O); planes winoPlane(O, I) floats apart.
+ */
+function winogradFilters(r: Runtime, w: number, O: number, I: number, flip: boolean, tile4 = false): number {
+  const plane = winoPlane(O, I);
+  const u = r.alloc((tile4 ? 36 : 16) * plane * 4);
+  if (tile4) r.k.wino4Filter(w, u, O, I, plane);
+  else r.k.winoFilter(w, u, O, I, flip ? 1 : 0, plane);
   return u;
 }
 

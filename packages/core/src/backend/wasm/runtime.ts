@@ -32,16 +32,14 @@ export interface Kernels {
   gruCellBackward(act: number, gh: number, hPrev: number, dh: number, dgi: number, dgh: number, dhPrev: number, rows: number, hidden: number): void;
   reluGrad(x: number, g: number, out: number, n: number, slope: number): void;
   adam(x: number, g: number, m: number, v: number, n: number, ...scalars: number[]): void;
-  bce(x: number, y: number, out: number, n: number): number;
-  bcePart(x: number, y: number, out: number, n: number, bad: number): void;
-  winoFilter(w: number, u: number, O: number, I: number, flip: number): void;
+  winoFilter(w: number, u: number, O: number, I: number, flip: number, planeFloats: number): void;
   wino4Filter(w: number, u: number, O: number, I: number, planeFloats: number): void;
   winoFilterGrad(du: number, dw: number, O: number, I: number): void;
   bceGrad(x: number, y: number, g: number, out: number, n: number): void;
 }
 
 /** Names of the kernels a worker thread may run, by index. */
-export const TASK_NAMES = ['sgemmBatch', 'unary', 'binary', 'softmax', 'im2col', 'col2im', 'maxPoolIndices', 'lstmCell', 'lstmCellBackward', 'adam', 'winoForwardPart', 'winoWeightGradPart', 'bcePart', 'bceGrad', 'wino4ForwardPart', 'sgd'] as const;
+export const TASK_NAMES = ['sgemmBatch', 'unary', 'binary', 'softmax', 'im2col', 'col2im', 'maxPoolIndices', 'lstmCell', 'lstmCellBackward', 'adam', 'winoForwardPart', 'winoWeightGradPart', 'bce', 'bceGrad', 'wino4ForwardPart', 'sgd'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
 
 const PAGE = 65536;
