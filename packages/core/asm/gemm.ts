@@ -2,12 +2,16 @@
 // panels of 8 columns x KC, A into panels of 4 rows x KC (MC rows per block),
 // and a 4x8 register tile (8 f32x4 accumulators: V8 has 16 xmm registers) runs
 // over the packed panels. Panels are zero-padded, so remainder tiles run the
-// same inner loop and only their write-back is partial.
+// same inner loop and only their write-back is partial. An A reused across
+// calls or threads can be packed once (packABatch) and passed with transA =
+// PACKED.
 import { madd, transpose4 } from './simd';
 
 export const KC: i32 = 256;
 export const MC: i32 = 128;
 export const NC: i32 = 2048;
+/** The transA flag of an A already packed whole by packABatch. */
+export const PACKED: i32 = 2;
 
 /** Bytes of workspace one thread's GEMM needs: packed A block, packed B panel, a tile. */
 export function gemmWorkspaceBytes(): i32 {
@@ -156,9 +160,10 @@ function micro(kc: i32, ap: usize, bp: usize, c: usize, ldcB: usize, rows: i32, 
 
 /**
  * C (m x n, row stride ldc) = op(A) @ op(B), plus C when accumulate. op(A) is
- * m x k: A stored (m, lda) or, transposed, (k, lda). op(B) is k x n: B stored
- * (k, ldb) or, transposed, (n, ldb). Pointers are byte offsets; ws is a
- * workspace of gemmWorkspaceBytes() bytes, 16-byte aligned.
+ * m x k: A stored (m, lda) or, transposed, (k, lda), or packed (transA =
+ * PACKED, lda = m rounded up to 4). op(B) is k x n: B stored (k, ldb) or,
+ * transposed, (n, ldb). Pointers are byte offsets; ws is a workspace of
+ * gemmWorkspaceBytes() bytes, 16-byte aligned.
  */
 export function sgemm(
   m: i32, n: i32, k: i32, a: usize, lda: i32, transA: i32, b: usize, ldb: i32, transB: i32,
@@ -170,7 +175,6 @@ export function sgemm(
     if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + <usize>i * ldcB, 0, <usize>n << 2);
     return;
   }
-  const apBuf = ws;
   const bpBuf = ws + ((<usize>MC * KC) << 2);
   const tmp = bpBuf + ((<usize>KC * NC) << 2);
   for (let jc = 0; jc < n; jc += NC) {
@@ -181,7 +185,12 @@ export function sgemm(
       const beta = accumulate != 0 || pc > 0;
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
-        packA(a, lda, transA != 0, ic, mc, pc, kc, apBuf);
+        // a packed A is (lda, k) padded to 4 rows, block pc holding its panels [panel][p][r]
+        let apBuf = a + ((<usize>(pc * lda + ic * kc)) << 2);
+        if (transA != PACKED) {
+          apBuf = ws;
+          packA(a, lda, transA != 0, ic, mc, pc, kc, apBuf);
+        }
         for (let jr = 0; jr < nc; jr += 8) {
           const cols = min(8, nc - jr);
           const bp = bpBuf + ((<usize>jr * kc) << 2);
@@ -207,5 +216,19 @@ export function sgemmBatch(
       m, n, k, a + ((<usize>t * strideA) << 2), lda, transA, b + ((<usize>t * strideB) << 2), ldb, transB,
       c + ((<usize>t * strideC) << 2), ldc, accumulate, ws,
     );
+  }
+}
+
+/**
+ * Packs each of `batch` matrices op(A) (m x k; A stored as sgemm's, strideA
+ * elements apart) whole for sgemm's transA = PACKED: (m rounded up to 4) x k
+ * floats, dstStride apart.
+ */
+export function packABatch(batch: i32, a: usize, lda: i32, strideA: i32, transA: i32, m: i32, k: i32, dst: usize, dstStride: i32): void {
+  const m4 = (m + 3) & ~3;
+  for (let t = 0; t < batch; t++) {
+    const at = a + ((<usize>t * strideA) << 2);
+    const d = dst + ((<usize>t * dstStride) << 2);
+    for (let pc = 0; pc < k; pc += KC) packA(at, lda, transA != 0, 0, m, pc, min(KC, k - pc), d + ((<usize>pc * m4) << 2));
   }
 }

@@ -10,7 +10,7 @@
 // Tiles are numbered p = (n * tH + ty) * tW + tx over the images of a chunk
 // (n from the chunk's first image, which the pointers address), tW a multiple
 // of 4 so that four neighbouring tiles fill one f32x4.
-import { sgemmBatch } from './gemm';
+import { PACKED, sgemmBatch } from './gemm';
 
 /**
  * U[e][r][c] (16 planes of rows x cols, `planeFloats` apart) from w (O, I, 3, 3).
@@ -273,24 +273,6 @@ export function winoFilterGrad(du: usize, dw: usize, O: i32, I: i32): void {
 // ---- one thread's share of a whole pass: its images, start to end ----
 // Splitting by images rather than by phase leaves one hand-off per pass
 // instead of one per phase: waking a parked thread costs more than a phase.
-
-/**
- * The forward of images n0..n1 (of the chunk): pad and transform them,
- * M[e] = U[e] @ V[e] over their tiles, then their outputs. uPlane: floats
- * from one U[e] to the next; gin/gout as winoInput's and winoOutput's; ws:
- * this thread's GEMM workspace.
- */
-export function winoForwardPart(
-  x: usize, xp: usize, v: usize, m: usize, u: usize, uPlane: i32, bias: usize, out: usize, gin: usize, gout: usize,
-  n0: i32, n1: i32, cout: i32, cin: i32, ws: usize,
-): void {
-  winoPad(x, xp, gin, n0, n1);
-  winoInput(xp, v, gin, n0, n1);
-  const T = load<i32>(gin, 20) * load<i32>(gin, 24), P = load<i32>(gin, 28);
-  const first = (<usize>(n0 * T)) << 2;
-  sgemmBatch(16, cout, (n1 - n0) * T, cin, u, cin, uPlane, 0, v + first, P, load<i32>(gin, 32), 0, m + first, P, load<i32>(gout, 24), 0, ws);
-  winoOutput(m, out, bias, gout, n0, n1);
-}
 
 /**
  * The weight gradient's part from images n0..n1: dU[e] (cout, cin) (+)=

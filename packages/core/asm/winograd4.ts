@@ -14,7 +14,6 @@
 // Tiles are numbered as in winograd.ts, four neighbours to an f32x4; the
 // transforms go through a thread's GEMM workspace `ws` (640 bytes) between
 // their row and column passes.
-import { sgemmBatch } from './gemm';
 import { winoPad } from './winograd';
 
 // G's coefficients (multiplications: a division takes ten times longer)
@@ -189,22 +188,4 @@ function storeTile(dst: usize, t: v128, x0: i32, outW: i32): void {
     if (cols > 1) store<f32>(p, f32x4.extract_lane(t, 1), 4);
     if (cols > 2) store<f32>(p, f32x4.extract_lane(t, 2), 8);
   }
-}
-
-/**
- * The forward of images n0..n1 (of the chunk): pad and transform them,
- * M[e] = U[e] @ V[e] over their tiles, then their outputs. uPlane: floats
- * from one U[e] to the next; gin/gout as wino4Input's and wino4Output's; ws:
- * this thread's GEMM workspace.
- */
-export function wino4ForwardPart(
-  x: usize, xp: usize, v: usize, m: usize, u: usize, uPlane: i32, bias: usize, out: usize, gin: usize, gout: usize,
-  n0: i32, n1: i32, cout: i32, cin: i32, ws: usize,
-): void {
-  winoPad(x, xp, gin, n0, n1, 4);
-  wino4Input(xp, v, gin, n0, n1, ws);
-  const T = load<i32>(gin, 20) * load<i32>(gin, 24), P = load<i32>(gin, 28);
-  const first = (<usize>(n0 * T)) << 2;
-  sgemmBatch(36, cout, (n1 - n0) * T, cin, u, cin, uPlane, 0, v + first, P, load<i32>(gin, 32), 0, m + first, P, load<i32>(gout, 24), 0, ws);
-  wino4Output(m, out, bias, gout, n0, n1, ws);
 }

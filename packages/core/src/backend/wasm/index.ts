@@ -14,7 +14,7 @@ import { LstmArrays, lstmArrays, lstmBackwardComposed, lstmForwardComposed, lstm
 import { NeuroneError } from '../../errors.js';
 import { jsBackend as js } from '../js.js';
 import { Pool, type Task } from './pool.js';
-import { builtin, envVar, OutOfWasmMemory, Runtime, type TaskName } from './runtime.js';
+import { align, builtin, envVar, OutOfWasmMemory, Runtime, type TaskName } from './runtime.js';
 
 const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
   neg: 0, exp: 1, log: 2, sqrt: 3, rsqrt: 4, abs: 5, sign: 6, square: 7, reciprocal: 8, sin: 9, cos: 10,
@@ -1237,34 +1237,32 @@ const winoKeptBytes = (q: WinoGeometry): number => 16 * winoPlane(q.cin, q.count
 /**
  * A "same-size" 3x3 convolution in wasm memory: x (count, cin, h, w) into
  * out (count, cout, outH, outW) through the transformed filters u (from
- * winogradFilters) and an optional bias (0: none), in chunks
- * of images, each thread taking some images from padding to output.
- * F(2x2, 3x3) (16 planes) or, with `tile4`, F(4x4, 3x3) (36, q from
- * wino4Of). With `keepV` (F(2x2, 3x3)), a block of winoKeptBytes, the
- * transformed input of all the images goes there (in one chunk) for the
- * weight gradient.
+ * winogradFilters) and an optional bias (0: none), each thread taking
+ * some of the images from padding to output, one at a time. F(2x2, 3x3)
+ * (16 planes) or, with `tile4`, F(4x4, 3x3) (36, q from wino4Of). With
+ * `keepV` (F(2x2, 3x3)), a block of winoKeptBytes, the transformed input of
+ * all the images goes there (the whole batch at once) for the weight
+ * gradient.
  */
 function winograd(r: Runtime, q: WinoGeometry, x: number, u: number, bias: number, out: number, keepV = 0, tile4 = false): void {
   const { cin, cout, T } = q;
   const planes = tile4 ? 36 : 16;
-  const uPlane = winoPlane(cout, cin);
-  const chunk = keepV ? q.count : winoChunk(q, winoForwardFloats(q, planes));
-  // F(4x4, 3x3)'s input transform reads up to 2 floats past a padded plane's last row
-  const xp = r.alloc((chunk * cin * q.framed + 4) * 4);
-  const v = keepV || r.alloc(planes * winoPlane(cin, chunk * T) * 4);
-  const m = r.alloc(planes * winoPlane(cout, chunk * T) * 4);
-  for (let n0 = 0; n0 < q.count; n0 += chunk) {
-    const k = Math.min(chunk, q.count - n0);
-    const P = k * T;
-    const gin = r.ints([cin, q.h, q.w, q.padT, q.padL, q.tH, q.tW, P, winoPlane(cin, P)]);
-    const gout = r.ints([cout, q.outH, q.outW, q.tH, q.tW, P, winoPlane(cout, P)]);
-    const xc = x + n0 * cin * q.h * q.w * 4;
-    const oc = out + n0 * cout * q.outH * q.outW * 4;
-    const parts = ranges(k, Math.min(threadsFor(2 * planes * cout * cin * P, GEMM_MIN_FLOPS), k), 1);
-    runTasks(parts.map(([a, b], i): Task => [tile4 ? 'wino4ForwardPart' : 'winoForwardPart', [
-      xc, xp, v, m, u, uPlane, bias, oc, gin, gout, a, b, cout, cin, r.workspace(i),
-    ]]));
-  }
+  const uPlane = packedPlane(cout, cin);
+  const t = Math.min(threadsFor(2 * planes * cout * cin * T * q.count, GEMM_MIN_FLOPS), q.count);
+  // V's columns: one image's, in a buffer of each thread's, or with keepV the whole batch's (F(2x2, 3x3)),
+  // kept for the weight gradient
+  const P = keepV ? q.count * T : T;
+  const gin = r.ints([cin, q.h, q.w, q.padT, q.padL, q.tH, q.tW, P, winoPlane(cin, P)]);
+  const gout = r.ints([cout, q.outH, q.outW, q.tH, q.tW, T, winoPlane(cout, T)]);
+  runTasks(ranges(q.count, t, 1).map(([a, b], i): Task => {
+    // F(4x4, 3x3)'s input transform reads up to 2 floats past a padded plane's last row
+    const xp = r.alloc((cin * q.framed + 4) * 4);
+    const v = keepV || r.alloc(planes * winoPlane(cin, T) * 4);
+    const m = r.alloc(planes * winoPlane(cout, T) * 4);
+    return ['winoForwardImages', [
+      x, xp, v, keepV ? T * 4 : 0, m, u, uPlane, bias, out, gin, gout, a, b, cout, cin, tile4 ? 4 : 2, r.workspace(i),
+    ]];
+  }));
 }
 
 /**
@@ -1314,15 +1312,23 @@ function winogradWeightGrad(r: Runtime, q: WinoGeometry, x: number, dy: number, 
 /**
  * The transformed filters of w (O, I, 3, 3) in wasm memory: 16 planes (36
  * with `tile4`) of (O, I), or with `flip` (F(2x2, 3x3) only) those of the
- * input gradient, (I, O); planes winoPlane(O, I) floats apart.
+ * input gradient, (I, O); each packed for the GEMMs (packABatch), packedPlane(rows, cols) floats apart.
  */
 function winogradFilters(r: Runtime, w: number, O: number, I: number, flip: boolean, tile4 = false): number {
+  const planes = tile4 ? 36 : 16;
   const plane = winoPlane(O, I);
-  const u = r.alloc((tile4 ? 36 : 16) * plane * 4);
+  const u = r.alloc(planes * plane * 4);
   if (tile4) r.k.wino4Filter(w, u, O, I, plane);
   else r.k.winoFilter(w, u, O, I, flip ? 1 : 0, plane);
-  return u;
+  // packed once here, not by every thread's GEMMs for every image
+  const [rows, cols] = flip ? [I, O] : [O, I];
+  const packed = r.alloc(planes * packedPlane(rows, cols) * 4);
+  r.k.packABatch(planes, u, cols, plane, 0, rows, cols, packed, packedPlane(rows, cols));
+  return packed;
 }
+
+/** Floats from one packed filter plane of `rows` x `cols` to the next (rows padded to 4, then as winoPlane). */
+const packedPlane = (rows: number, cols: number): number => winoPlane(align(rows, 4), cols);
 
 /** A sliding-window kernel over `count` images (or planes), split over threads by image: input in, out back. */
 function windowKernel(name: TaskName, input: TypedArray, out: TypedArray, p: Im2colParams, count: number, work: number): void {

@@ -34,12 +34,13 @@ export interface Kernels {
   adam(x: number, g: number, m: number, v: number, n: number, ...scalars: number[]): void;
   winoFilter(w: number, u: number, O: number, I: number, flip: number, planeFloats: number): void;
   wino4Filter(w: number, u: number, O: number, I: number, planeFloats: number): void;
+  packABatch(batch: number, a: number, lda: number, strideA: number, transA: number, m: number, k: number, dst: number, dstStride: number): void;
   winoFilterGrad(du: number, dw: number, O: number, I: number): void;
   bceGrad(x: number, y: number, g: number, out: number, n: number): void;
 }
 
 /** Names of the kernels a worker thread may run, by index. */
-export const TASK_NAMES = ['sgemmBatch', 'unary', 'binary', 'softmax', 'im2col', 'col2im', 'maxPoolIndices', 'lstmCell', 'lstmCellBackward', 'adam', 'winoForwardPart', 'winoWeightGradPart', 'bce', 'bceGrad', 'wino4ForwardPart', 'sgd'] as const;
+export const TASK_NAMES = ['sgemmBatch', 'unary', 'binary', 'softmax', 'im2col', 'col2im', 'maxPoolIndices', 'lstmCell', 'lstmCellBackward', 'adam', 'winoWeightGradPart', 'bce', 'bceGrad', 'winoForwardImages', 'sgd'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
 
 const PAGE = 65536;
