@@ -10,9 +10,9 @@ export { lstmCell, lstmCellBackward, gruCell, gruCellBackward } from './rnn';
 export { reluGrad } from './activation_grad';
 export { adam, sgd } from './optim';
 export { bce, bceGrad } from './loss';
-export { winoFilter, winoFilterGrad, winoWeightGradPart } from './winograd';
+export { winoFilter, winoFilterGrad } from './winograd';
 export { wino4Filter } from './winograd4';
-export { winoForwardImages } from './winoforward';
+export { winoForwardImages, winoWeightGradImages } from './winoimages';
 
 /** End of the module's static data (math tables): the JS side allocates above it. */
 export function heapBase(): usize {

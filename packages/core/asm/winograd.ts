@@ -7,10 +7,9 @@
 //   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]
 //   G   = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]
 //   A^T = [1 1 1 0; 0 1 -1 -1]
-// Tiles are numbered p = (n * tH + ty) * tW + tx over the images of a chunk
-// (n from the chunk's first image, which the pointers address), tW a multiple
+// Tiles are numbered p = (n * tH + ty) * tW + tx over the images of a pass
+// (n from its first image, which the pointers address), tW a multiple
 // of 4 so that four neighbouring tiles fill one f32x4.
-import { PACKED, sgemmBatch } from './gemm';
 
 /**
  * U[e][r][c] (16 planes of rows x cols, `planeFloats` apart) from w (O, I, 3, 3).
@@ -268,27 +267,4 @@ export function winoFilterGrad(du: usize, dw: usize, O: i32, I: i32): void {
       store<f32>(out + (<usize>(3 * r + 2) << 2), 0.5 * (h1 + h2) + h3);
     }
   }
-}
-
-// ---- one thread's share of a whole pass: its images, start to end ----
-// Splitting by images rather than by phase leaves one hand-off per pass
-// instead of one per phase: waking a parked thread costs more than a phase.
-
-/**
- * The weight gradient's part from images n0..n1: dU[e] (cout, cin) (+)=
- * Yd[e] @ V[e]^T over their tiles, into this part's own du (summed after).
- */
-export function winoWeightGradPart(
-  x: usize, xp: usize, v: usize, dy: usize, yp: usize, yd: usize, du: usize, gx: usize, gy: usize,
-  n0: i32, n1: i32, cout: i32, cin: i32, ws: usize, haveV: i32, accumulate: i32,
-): void {
-  if (!haveV) {
-    winoPad(x, xp, gx, n0, n1);
-    winoInput(xp, v, gx, n0, n1);
-  }
-  winoPad(dy, yp, gy, n0, n1);
-  winoTileGrad(yp, yd, gy, n0, n1);
-  const T = load<i32>(gy, 20) * load<i32>(gy, 24), P = load<i32>(gy, 28);
-  const first = (<usize>(n0 * T)) << 2;
-  sgemmBatch(16, cout, cin, (n1 - n0) * T, yd + first, P, load<i32>(gy, 32), 0, v + first, P, load<i32>(gx, 32), 1, du, cin, cout * cin, accumulate, ws);
 }

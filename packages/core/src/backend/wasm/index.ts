@@ -955,13 +955,12 @@ export const wasmBackend: Backend = {
     }
     if (winogradFits(p)) {
       // a forward whose weight trains: F(2x2, 3x3), its transformed input kept in wasm memory for the weight
-      // gradient when the batch fits in one chunk both ways; else (inference, frozen weights) F(4x4, 3x3),
-      // 1.8x fewer multiplications
+      // gradient when it is no larger than the columns a GEMM convolution would keep; else (inference, frozen
+      // weights) F(4x4, 3x3), 1.8x fewer multiplications
       const tile4 = !keep;
       const q = tile4 ? wino4Of(p) : winoOf(p);
-      const oneChunk = keep && winoChunk(q, winoForwardFloats(q)) === q.count && winoChunk(q, winoWeightGradFloats(q)) === q.count;
       const bytes = winoKeptBytes(q);
-      let kept = oneChunk ? reserveSaved(bytes, (offset, block) => new WasmConvSaved(offset, block, bytes, 'winograd')) : null;
+      let kept = keep && bytes <= CONV_COLUMN_BYTES ? reserveSaved(bytes, (offset, block) => new WasmConvSaved(offset, block, bytes, 'winograd')) : null;
       guarded(() => {
         const r = rt();
         r.reset();
@@ -1215,15 +1214,6 @@ const wino4Of = (p: ConvParams): WinoGeometry => winoGeometry(p.batch, p.channel
 /** The geometry of its input gradient: a 3x3 convolution of dy by the rotated filters, padding 2 - p. */
 const winoInputGradOf = (p: ConvParams): WinoGeometry => winoGeometry(p.batch, p.outChannels, p.outH, p.outW, p.channels, 2 - p.padTop, 2 - p.padLeft);
 
-/** Images per chunk so that a chunk's scratch of `floatsPerImage` stays within CONV_COLUMN_BYTES. */
-function winoChunk(q: WinoGeometry, floatsPerImage: number): number {
-  return Math.max(1, Math.min(q.count, Math.floor(CONV_COLUMN_BYTES / (floatsPerImage * 4))));
-}
-
-/** Scratch floats per image of a Winograd convolution (padded input, V, M) and of its weight gradient (padded x and dy, V, Yd). */
-const winoForwardFloats = (q: WinoGeometry, planes = 16): number => q.cin * q.framed + planes * (q.cin + q.cout) * q.T + 64;
-const winoWeightGradFloats = (q: WinoGeometry): number => (q.cin + q.cout) * q.framed + 16 * (q.cin + q.cout) * q.T + 32;
-
 /**
  * Floats from one of the 16 planes (rows x P) of V, M or Yd to the next: a
  * little more than rows P, which is often a power of two whose multiples
@@ -1280,28 +1270,22 @@ function winogradWeightGrad(r: Runtime, q: WinoGeometry, x: number, dy: number, 
     r.f32.fill(0, dw >> 2, (dw >> 2) + cout * cin * 9);
     return;
   }
-  const chunk = keptV ? q.count : winoChunk(q, winoWeightGradFloats(q));
-  const xp = keptV ? 0 : r.alloc(chunk * cin * q.framed * 4);
-  const yp = r.alloc(chunk * cout * q.framed * 4);
-  const v = keptV || r.alloc(16 * winoPlane(cin, chunk * T) * 4);
-  const yd = r.alloc(16 * winoPlane(cout, chunk * T) * 4);
+  // each thread its images, one at a time through buffers of its own, into a dU of its own
+  const P = keptV ? q.count * T : T;
+  const gx = r.ints([cin, q.h, q.w, q.padT, q.padL, q.tH, q.tW, P, winoPlane(cin, P)]);
+  const gy = r.ints([cout, q.outH, q.outW, 0, 0, q.tH, q.tW, T, winoPlane(cout, T)]);
   const duBytes = 16 * cout * cin * 4;
-  const dus: number[] = [];
-  for (let n0 = 0; n0 < q.count; n0 += chunk) {
-    const k = Math.min(chunk, q.count - n0);
-    const P = k * T;
-    const gx = r.ints([cin, q.h, q.w, q.padT, q.padL, q.tH, q.tW, P, winoPlane(cin, P)]);
-    const gy = r.ints([cout, q.outH, q.outW, 0, 0, q.tH, q.tW, P, winoPlane(cout, P)]);
-    const xc = x + n0 * cin * q.h * q.w * 4;
-    const yc = dy + n0 * cout * q.outH * q.outW * 4;
-    const parts = ranges(k, Math.min(threadsFor(2 * 16 * cout * cin * P, GEMM_MIN_FLOPS), k), 1);
-    // a part's dU is added onto from its second chunk on
-    const fresh = parts.map((_, i) => i >= dus.length);
-    while (dus.length < parts.length) dus.push(r.alloc(duBytes));
-    runTasks(parts.map(([a, b], i): Task => ['winoWeightGradPart', [
-      xc, xp, v, yc, yp, yd, dus[i]!, gx, gy, a, b, cout, cin, r.workspace(i), keptV ? 1 : 0, fresh[i] ? 0 : 1,
-    ]]));
-  }
+  const parts = ranges(q.count, Math.min(threadsFor(2 * 16 * cout * cin * T * q.count, GEMM_MIN_FLOPS), q.count), 1);
+  const dus = parts.map(() => r.alloc(duBytes));
+  runTasks(parts.map(([a, b], i): Task => {
+    const xp = keptV ? 0 : r.alloc(cin * q.framed * 4);
+    const v = keptV || r.alloc(16 * winoPlane(cin, T) * 4);
+    const yp = r.alloc(cout * q.framed * 4);
+    const yd = r.alloc(16 * winoPlane(cout, T) * 4);
+    return ['winoWeightGradImages', [
+      x, xp, v, keptV ? T * 4 : 0, dy, yp, yd, dus[i]!, gx, gy, a, b, cout, cin, 0, r.workspace(i),
+    ]];
+  }));
   // the parts' sums into the first
   const f32 = r.f32;
   const d0 = dus[0]! >> 2;
