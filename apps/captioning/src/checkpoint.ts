@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { io } from '@neurone/core';
+import { FormatError, io } from '@neurone/core';
 import { Captioner, checkConfig, type ModelConfig } from './model.js';
 import { Vocabulary } from './vocab.js';
 
@@ -73,13 +73,6 @@ export interface LoadedCheckpoint {
   optimizer?: io.OptimizerStateDict;
 }
 
-export class CheckpointError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CheckpointError';
-  }
-}
-
 /** The app's folder (src/ or dist/ sit one level below it). */
 export function appDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -99,17 +92,16 @@ export function saveCaptionCheckpoint(
   io.saveCheckpoint(file, { model: parts.model.stateDict(), optimizer: parts.optimizer, step: meta.progress.step, metadata: meta as unknown as Record<string, unknown> });
 }
 
+/**
+ * Loads and checks a captioning checkpoint. A missing, truncated or corrupt
+ * file, or one written by something else, throws core's error naming the
+ * file; a model that does not fit its config, a FormatError naming the
+ * file and the problem.
+ */
 export function loadCaptionCheckpoint(file: string): LoadedCheckpoint {
-  if (!fs.existsSync(file)) throw new CheckpointError(`checkpoint ${file} does not exist`);
-  let ckpt: io.Checkpoint;
-  try {
-    ckpt = io.loadCheckpoint(file);
-  } catch (e) {
-    throw new CheckpointError(`cannot load checkpoint ${file}: ${(e as Error).message}`);
-  }
-  const m = ckpt.metadata as Partial<CaptionMeta> | undefined;
-  if (!m || m.format !== FORMAT) throw new CheckpointError(`cannot load checkpoint ${file}: not a captioning checkpoint (no "format": "${FORMAT}" in its metadata)`);
-  if (m.version !== FORMAT_VERSION) throw new CheckpointError(`cannot load checkpoint ${file}: format version ${m.version}, this app reads ${FORMAT_VERSION}`);
+  // a missing, truncated or corrupt file, or one another program wrote, throws core's errors, naming it
+  const ckpt = io.loadCheckpoint(file, { format: FORMAT, version: FORMAT_VERSION });
+  const m = ckpt.metadata as Partial<CaptionMeta>;
   try {
     const vocab = Vocabulary.fromJSON(m.vocab);
     if (!m.model) throw new Error('the model config is missing');
@@ -121,6 +113,6 @@ export function loadCaptionCheckpoint(file: string): LoadedCheckpoint {
     model.eval();
     return { path: file, model, vocab, meta: m as CaptionMeta, optimizer: ckpt.optimizer };
   } catch (e) {
-    throw new CheckpointError(`cannot load checkpoint ${file}: ${(e as Error).message}`);
+    throw new FormatError(`cannot load checkpoint ${file}: ${(e as Error).message}`);
   }
 }

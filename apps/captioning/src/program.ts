@@ -5,7 +5,7 @@ import { listBackends, setBackend } from '@neurone/core';
 import { loadImage } from '@neurone/vision';
 import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { CheckpointError, loadCaptionCheckpoint, shippedCheckpoint, type LoadedCheckpoint, type Metrics } from './checkpoint.js';
+import { loadCaptionCheckpoint, shippedCheckpoint, type LoadedCheckpoint, type Metrics } from './checkpoint.js';
 import { SceneSet } from './data.js';
 import { captionSet, scoreCaptions } from './evaluate.js';
 import { DEFAULT_CONFIG, beamDecode, greedyDecode, type ModelConfig } from './model.js';
@@ -32,7 +32,7 @@ const useBackend = (b?: string): void => {
 
 function loadModel(file: string | undefined): LoadedCheckpoint {
   const f = file ?? shippedCheckpoint();
-  if (file === undefined && !fs.existsSync(f)) throw new CheckpointError(`the shipped model ${f} is missing; train one with 'neurone-caption train' and pass --checkpoint`);
+  if (file === undefined && !fs.existsSync(f)) throw new Error(`the shipped model ${f} is missing; train one with 'neurone-caption train' and pass --checkpoint`);
   return loadCaptionCheckpoint(f);
 }
 

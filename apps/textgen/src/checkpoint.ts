@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { io, type Tensor } from '@neurone/core';
+import { FormatError, io, type Tensor } from '@neurone/core';
 import { CharRNN, checkConfig, type ModelConfig, type RecurrentState } from './model.js';
 import { Vocabulary } from './vocab.js';
 
@@ -89,14 +89,6 @@ export interface LoadedCheckpoint {
   carried: RecurrentState | null;
 }
 
-/** Thrown for a file that is not a usable textgen checkpoint; the message says why. */
-export class CheckpointError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CheckpointError';
-  }
-}
-
 const CARRIED_H = 'carried.h';
 const CARRIED_C = 'carried.c';
 
@@ -133,20 +125,14 @@ export function saveTextgenCheckpoint(
 
 /**
  * Loads and checks a textgen checkpoint. A missing, truncated or corrupt file,
- * or one written by something else, throws a CheckpointError naming the file
- * and the problem.
+ * or one written by something else, throws core's error naming the file; a
+ * model that does not fit its config, a FormatError naming the file and
+ * the problem.
  */
 export function loadTextgenCheckpoint(file: string): LoadedCheckpoint {
-  if (!fs.existsSync(file)) throw new CheckpointError(`checkpoint ${file} does not exist`);
-  let ckpt: io.Checkpoint;
-  try {
-    ckpt = io.loadCheckpoint(file);
-  } catch (e) {
-    throw new CheckpointError(`cannot load checkpoint ${file}: ${(e as Error).message}`);
-  }
-  const m = ckpt.metadata as Partial<TextgenMeta> | undefined;
-  if (!m || m.format !== FORMAT) throw new CheckpointError(`cannot load checkpoint ${file}: not a textgen checkpoint (its metadata has no "format": "${FORMAT}")`);
-  if (m.version !== FORMAT_VERSION) throw new CheckpointError(`cannot load checkpoint ${file}: format version ${m.version}, this textgen reads ${FORMAT_VERSION}`);
+  // a missing, truncated or corrupt file, or one another program wrote, throws core's errors, naming it
+  const ckpt = io.loadCheckpoint(file, { format: FORMAT, version: FORMAT_VERSION });
+  const m = ckpt.metadata as Partial<TextgenMeta>;
   let vocab: Vocabulary;
   let model: CharRNN;
   try {
@@ -160,7 +146,7 @@ export function loadTextgenCheckpoint(file: string): LoadedCheckpoint {
     model.loadStateDict(weights);
     if (Array.isArray(m.progress.dropoutRng)) model.dropoutGenerator.setState(m.progress.dropoutRng.map((v) => v ?? NaN));
   } catch (e) {
-    throw new CheckpointError(`cannot load checkpoint ${file}: ${(e as Error).message}`);
+    throw new FormatError(`cannot load checkpoint ${file}: ${(e as Error).message}`);
   }
   const h = ckpt.model[CARRIED_H];
   const c = ckpt.model[CARRIED_C];

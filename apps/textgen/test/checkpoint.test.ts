@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { io, randn } from '@neurone/core';
-import { CheckpointError, loadTextgenCheckpoint } from '../src/checkpoint.js';
+import { FormatError, io, randn } from '@neurone/core';
+import { loadTextgenCheckpoint } from '../src/checkpoint.js';
 import { generate } from '../src/generate.js';
 import { learningRate } from '../src/train.js';
 import { TINY, tempDir, trainTiny, writeCorpus } from './helpers.js';
@@ -64,18 +64,18 @@ describe('checkpoints', () => {
     const bytes = fs.readFileSync(full);
     const truncated = path.join(dir, 'truncated.safetensors');
     fs.writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
-    expect(() => loadTextgenCheckpoint(truncated)).toThrow(CheckpointError);
-    expect(() => loadTextgenCheckpoint(truncated)).toThrow(/^cannot load checkpoint .*truncated\.safetensors: /);
+    expect(() => loadTextgenCheckpoint(truncated)).toThrow(FormatError);
+    expect(() => loadTextgenCheckpoint(truncated)).toThrow(/^loadCheckpoint: .*truncated\.safetensors: /);
 
     const garbage = path.join(dir, 'garbage.safetensors');
     const g = Buffer.from(bytes);
     g.fill(0x7b, 8, 40); // scribble over the JSON header
     fs.writeFileSync(garbage, g);
-    expect(() => loadTextgenCheckpoint(garbage)).toThrow(/cannot load checkpoint .*garbage\.safetensors/);
+    expect(() => loadTextgenCheckpoint(garbage)).toThrow(/^loadCheckpoint: .*garbage\.safetensors/);
 
     const text = path.join(dir, 'notes.safetensors');
     fs.writeFileSync(text, 'just some text, not a checkpoint');
-    expect(() => loadTextgenCheckpoint(text)).toThrow(CheckpointError);
+    expect(() => loadTextgenCheckpoint(text)).toThrow(FormatError);
   });
 
   it('refuse files that are not textgen checkpoints or do not fit their config', () => {
@@ -85,7 +85,7 @@ describe('checkpoints', () => {
 
     const other = path.join(dir, 'other.safetensors');
     io.saveCheckpoint(other, { model: { weight: randn([2, 2]) }, metadata: { task: 'mnist' } });
-    expect(() => loadTextgenCheckpoint(other)).toThrow(/not a textgen checkpoint/);
+    expect(() => loadTextgenCheckpoint(other)).toThrow(/not a neurone-textgen checkpoint \(its metadata has no "format", expected "neurone-textgen"\)/);
 
     // weights of the wrong shape for the stored config
     const ck = io.loadCheckpoint(full);
@@ -94,7 +94,7 @@ describe('checkpoints', () => {
     io.saveCheckpoint(bad, { model: ck.model, metadata: ck.metadata });
     expect(() => loadTextgenCheckpoint(bad)).toThrow(/cannot load checkpoint .*bad-shape\.safetensors: .*head\.bias/s);
 
-    expect(() => loadTextgenCheckpoint(path.join(dir, 'missing.safetensors'))).toThrow(/does not exist/);
+    expect(() => loadTextgenCheckpoint(path.join(dir, 'missing.safetensors'))).toThrow(/cannot read .*missing\.safetensors: ENOENT/);
   });
 
   it('are written atomically: no temp file is left beside them', () => {

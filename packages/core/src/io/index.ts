@@ -23,4 +23,4 @@ export {
 } from './checkpoint.js';
 export { type JsonValue } from './json.js';
 export { saveFile, loadFile, save, load, type SaveOptions } from './file.js';
-export { saveCheckpoint, loadCheckpoint } from './checkpoint-file.js';
+export { saveCheckpoint, loadCheckpoint, type CheckpointExpectation } from './checkpoint-file.js';

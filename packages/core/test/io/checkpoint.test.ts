@@ -121,6 +121,25 @@ describe('checkpoint errors', () => {
     expect(() => loadCheckpoint(path)).toThrow(`loadCheckpoint: ${path}: not a neurone checkpoint (no "neurone.checkpoint" in __metadata__); use load() for a plain state dict`);
   });
 
+  it('checks the format and version an application expects in the metadata', () => {
+    const path = join(dir, 'app.safetensors');
+    saveCheckpoint(path, { model: { w: tensor([1]) }, metadata: { format: 'my-app', version: 2 } });
+    expect(loadCheckpoint(path, { format: 'my-app', version: 2 }).model.w!.toArray()).toEqual([1]);
+    expect(loadCheckpoint(path, { format: 'my-app' }).metadata).toEqual({ format: 'my-app', version: 2 });
+    expect(() => loadCheckpoint(path, { format: 'other-app' })).toThrow(FormatError);
+    expect(() => loadCheckpoint(path, { format: 'other-app' })).toThrow(
+      `loadCheckpoint: ${path}: not a other-app checkpoint (its metadata has "format": "my-app", expected "other-app")`,
+    );
+    expect(() => loadCheckpoint(path, { format: 'my-app', version: 3 })).toThrow(`loadCheckpoint: ${path}: my-app version 2, expected 3`);
+    const bare = join(dir, 'bare.safetensors');
+    saveCheckpoint(bare, { model: {} });
+    expect(() => loadCheckpoint(bare, { format: 'my-app', version: 1 })).toThrow(
+      `loadCheckpoint: ${bare}: not a my-app checkpoint (its metadata has no "format", expected "my-app")`,
+    );
+    saveCheckpoint(bare, { model: {}, metadata: { format: 'my-app' } });
+    expect(() => loadCheckpoint(bare, { format: 'my-app', version: 1 })).toThrow(`loadCheckpoint: ${bare}: my-app version null, expected 1`);
+  });
+
   it('refuses a checkpoint with foreign tensors, a bad version, or broken JSON', () => {
     const write = (name: string, tensors: Record<string, Tensor>, metadata: Record<string, string>) => {
       const path = join(dir, name);
