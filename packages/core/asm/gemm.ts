@@ -4,7 +4,7 @@
 // over the packed panels. Panels are zero-padded, so remainder tiles run the
 // same inner loop and only their write-back is partial. An A reused across
 // calls or threads can be packed once (packABatch) and passed with transA =
-// PACKED.
+// PACKED; threads that split C's rows can share B's panels (sgemmSharedB).
 import { madd, transpose4 } from './simd';
 
 export const KC: i32 = 256;
@@ -169,19 +169,45 @@ export function sgemm(
   m: i32, n: i32, k: i32, a: usize, lda: i32, transA: i32, b: usize, ldb: i32, transB: i32,
   c: usize, ldc: i32, accumulate: i32, ws: usize,
 ): void {
+  gemm(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, ws, 0, 0, 0);
+}
+
+/**
+ * sgemm whose B panels go once into `packed` (k x n rounded up to 8, block
+ * pc at pc * n8 floats holding its panels [panel][p][c]), shared by the
+ * threads that split C's rows: each panel is packed by the first thread to
+ * need it. `flags`: an i32 per panel of every KC rows, zero before the call,
+ * 1 while a thread packs that panel and 2 once it is packed. `rot`: the
+ * panel this thread starts at, so that threads starting together pack
+ * different panels.
+ */
+export function sgemmSharedB(
+  m: i32, n: i32, k: i32, a: usize, lda: i32, transA: i32, b: usize, ldb: i32, transB: i32, packed: usize, flags: usize,
+  rot: i32, c: usize, ldc: i32, accumulate: i32, ws: usize,
+): void {
+  gemm(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, ws, packed, flags, rot);
+}
+
+function gemm(
+  m: i32, n: i32, k: i32, a: usize, lda: i32, transA: i32, b: usize, ldb: i32, transB: i32,
+  c: usize, ldc: i32, accumulate: i32, ws: usize, packed: usize, flags: usize, rot: i32,
+): void {
   if (m <= 0 || n <= 0) return;
   const ldcB = <usize>ldc << 2;
   if (k <= 0) {
     if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + <usize>i * ldcB, 0, <usize>n << 2);
     return;
   }
-  const bpBuf = ws + ((<usize>MC * KC) << 2);
-  const tmp = bpBuf + ((<usize>KC * NC) << 2);
+  const tmp = ws + ((<usize>(MC * KC + KC * NC)) << 2);
+  const n8 = (n + 7) & ~7;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
+    const panels = (nc + 7) >> 3;
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
-      packB(b, ldb, transB != 0, pc, kc, jc, nc, bpBuf);
+      let bpBuf = ws + ((<usize>MC * KC) << 2);
+      if (flags) bpBuf = packed + ((<usize>(pc * n8 + jc * kc)) << 2);
+      else packB(b, ldb, transB != 0, pc, kc, jc, nc, bpBuf);
       const beta = accumulate != 0 || pc > 0;
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
@@ -191,9 +217,11 @@ export function sgemm(
           apBuf = ws;
           packA(a, lda, transA != 0, ic, mc, pc, kc, apBuf);
         }
-        for (let jr = 0; jr < nc; jr += 8) {
+        for (let q = 0; q < panels; q++) {
+          const jr = ((q + rot) % panels) << 3;
           const cols = min(8, nc - jr);
           const bp = bpBuf + ((<usize>jr * kc) << 2);
+          if (flags) sharedPanel(b, ldb, transB != 0, pc, kc, jc + jr, cols, bp, flags + ((<usize>((pc / KC) * (n8 >> 3) + ((jc + jr) >> 3))) << 2));
           const cc = c + ((<usize>ic * ldc + jc + jr) << 2);
           for (let ir = 0; ir < mc; ir += 4) {
             micro(kc, apBuf + ((<usize>ir * kc) << 2), bp, cc + <usize>ir * ldcB, ldcB, min(4, mc - ir), cols, beta, tmp);
@@ -202,6 +230,17 @@ export function sgemm(
       }
     }
   }
+}
+
+/** Makes sure the shared B panel at dst is packed: packs it unless another thread has (or is packing it: then waits for it). */
+function sharedPanel(b: usize, ldb: i32, transB: bool, pc: i32, kc: i32, j0: i32, cols: i32, dst: usize, flag: usize): void {
+  if (atomic.load<i32>(flag) == 2) return;
+  if (atomic.cmpxchg<i32>(flag, 0, 1) == 0) {
+    packB(b, ldb, transB, pc, kc, j0, cols, dst);
+    atomic.store<i32>(flag, 2);
+    return;
+  }
+  while (atomic.load<i32>(flag) != 2) {}
 }
 
 /** sgemm over a batch; strides are in elements (0 shares one matrix across the batch). */

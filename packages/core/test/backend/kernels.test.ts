@@ -217,6 +217,8 @@ describe('wasm backend kernels against the reference backend', { timeout: 60000 
     const dims: Array<[number, number, number]> = [
       [1, 1, 1], [3, 5, 7], [4, 8, 256], [5, 9, 257], [33, 17, 300], [130, 70, 513], [300, 40, 400], [40, 300, 400],
       [7, 2049, 3], [1, 64, 64], [64, 1, 64], [17, 19, 0],
+      // rows split between threads that share B's packed panels: more columns than one block of them (NC)
+      [2056, 2050, 3],
     ];
     for (const [m, n, k] of dims) {
       for (const transA of [false, true]) {

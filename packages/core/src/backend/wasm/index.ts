@@ -46,6 +46,8 @@ export function setWasmSmallThreshold(n: number): void {
 
 /** Work below these sizes stays on the calling thread. */
 const GEMM_MIN_FLOPS = 1 << 22;
+/** sgemm's block of rows of B (KC in asm/gemm.ts). */
+const GEMM_KC = 256;
 const ELEMENTWISE_MIN = 1 << 16;
 const HEAVY_MIN = 1 << 14;
 /** Parameters from which an Adam step is split between threads: a square root and a division each. */
@@ -330,7 +332,8 @@ interface GemmCall {
 /**
  * Splits a batched GEMM into `t` tasks: by batch when there are enough
  * matrices (and strideC != 0, so that no two tasks add into one C), else by
- * rows or columns of C. Each task gets its own thread's workspace.
+ * rows (one matrix: B packed once into scratch the tasks share) or columns
+ * of C. Each task gets its own thread's workspace.
  */
 function gemmTasks(r: Runtime, t: number, g: GemmCall): Task[] {
   const tasks: Task[] = [];
@@ -345,6 +348,17 @@ function gemmTasks(r: Runtime, t: number, g: GemmCall): Task[] {
     task(batch, m, n, g.a, g.b, g.c);
   } else if (g.strideC !== 0 && (batch >= 2 * t || (batch >= t && batch % t === 0))) {
     for (const [s, e] of ranges(batch, t, 1)) task(e - s, m, n, g.a + s * g.strideA * 4, g.b + s * g.strideB * 4, g.c + s * g.strideC * 4);
+  } else if (m >= n && batch === 1) {
+    // rows of C (of A; its columns when A is stored transposed), each thread starting at its own share of B's
+    // panels: B is packed once, by whichever thread reaches a panel first
+    const n8 = align(n, 8);
+    const packed = r.alloc(g.k * n8 * 4);
+    const flags = r.zeros(Math.ceil(g.k / GEMM_KC) * (n8 / 8) * 4);
+    const rows = ranges(m, t, 4);
+    rows.forEach(([s, e], i) => tasks.push(['sgemmSharedB', [
+      e - s, n, g.k, g.a + (g.transA ? s : s * g.lda) * 4, g.lda, g.transA ? 1 : 0, g.b, g.ldb, g.transB ? 1 : 0, packed, flags,
+      Math.floor((i * n8) / 8 / rows.length), g.c + s * g.ldc * 4, g.ldc, g.accumulate ? 1 : 0, r.workspace(i),
+    ]]));
   } else if (m >= n) {
     // rows of C: rows of A (columns when A is stored transposed)
     for (const [s, e] of ranges(m, t, 4)) task(batch, e - s, n, g.a + (g.transA ? s : s * g.lda) * 4, g.b, g.c + s * g.ldc * 4);
