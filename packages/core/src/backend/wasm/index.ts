@@ -13,7 +13,7 @@ import { convBackwardComposed, convForwardComposed, convGemmSizes, convInputGrad
 import { LstmArrays, lstmArrays, lstmBackwardComposed, lstmForwardComposed, lstmStarts } from '../lstm.js';
 import { NeuroneError } from '../../errors.js';
 import { jsBackend as js } from '../js.js';
-import { Pool, type Task } from './pool.js';
+import { Pool, type Overlap, type Task } from './pool.js';
 import { align, builtin, envVar, OutOfWasmMemory, Runtime, type TaskName } from './runtime.js';
 
 const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
@@ -109,12 +109,14 @@ function threadsFor(work: number, min: number): number {
   return pool.ensure(numThreads);
 }
 
-function runTasks(tasks: Task[]): void {
+function runTasks(tasks: Task[], overlap: Overlap = {}): void {
   if (tasks.length === 1) {
     const [name, args] = tasks[0]!;
+    overlap.before?.();
     (rt().k as unknown as Record<string, (...a: number[]) => void>)[name]!(...args);
+    overlap.after?.();
   } else {
-    pool!.run(tasks);
+    pool!.run(tasks, overlap);
   }
 }
 
@@ -528,10 +530,21 @@ export const wasmBackend: Backend = {
     guarded(() => {
       const r = rt();
       r.reset();
+      const t = threadsFor(2 * batch * m * n * k, GEMM_MIN_FLOPS);
+      // one matrix split by rows (gemmTasks, m >= n): this thread's, the first, are copied in once the workers
+      // have started, and its rows of C copied out while they finish
+      const own = t > 1 && batch === 1 && m >= n ? ranges(m, t, 4)[0]![1] : 0;
       const ra = residentOffset(p.residentA, a);
       const rb = residentOffset(p.residentB, b);
-      const pa = ra >= 0 ? ra : operand(r, a);
       const pb = rb >= 0 ? rb : operand(r, b);
+      const lateA = own > 0 && ra < 0 && !transA && !stateOffsets.has(a);
+      let pa: number;
+      if (lateA) {
+        pa = r.space(a);
+        r.f32.set(a.subarray(own * k), (pa >> 2) + own * k);
+      } else {
+        pa = ra >= 0 ? ra : operand(r, a);
+      }
       const pc = accumulate ? r.put(out) : r.space(out);
       if (bias) {
         // the bias in every row, then the products added onto it
@@ -539,12 +552,14 @@ export const wasmBackend: Backend = {
         const f32 = r.f32;
         for (let row = 0, c = pc >> 2; row < batch * m; row++, c += n) f32.copyWithin(c, pb0, pb0 + n);
       }
-      const t = threadsFor(2 * batch * m * n * k, GEMM_MIN_FLOPS);
       runTasks(gemmTasks(r, t, {
         batch, m, n, k, a: pa, lda: transA ? m : k, strideA, transA, b: pb, ldb: transB ? k : n, strideB, transB,
         c: pc, ldc: n, strideC: m * n, accumulate: accumulate || bias !== null,
-      }));
-      r.take(pc, out);
+      }), {
+        before: lateA ? () => r.f32.set(a.subarray(0, own * k), pa >> 2) : undefined,
+        after: own > 0 ? () => r.take(pc, out, 0, own * n) : undefined,
+      });
+      r.take(pc, out, own * n);
     }, () => js.matmul(a, b, out, p));
   },
 

@@ -87,6 +87,12 @@ interface WorkerThreads {
 
 export type Task = [name: (typeof TASK_NAMES)[number], args: number[]];
 
+/** The calling thread's own work around its task while the workers run theirs (Pool.run). */
+export interface Overlap {
+  before?: () => void;
+  after?: () => void;
+}
+
 export class Pool {
   private readonly ctl: Int32Array;
   private readonly f64: Float64Array;
@@ -144,8 +150,14 @@ export class Pool {
     return want + 1;
   }
 
-  /** Runs tasks[0] here and tasks[1..] on workers 0.., returning when all are done. */
-  run(tasks: Task[]): void {
+  /**
+   * Runs tasks[0] here and tasks[1..] on workers 0.., returning when all are
+   * done. `overlap.before` runs here once the workers have their tasks,
+   * before tasks[0] (work that only tasks[0] waits for, such as copying its
+   * inputs in), and `overlap.after` right after tasks[0], while the workers
+   * may still run theirs (copying its outputs out).
+   */
+  run(tasks: Task[], overlap: Overlap = {}): void {
     const k = this.rt.k as unknown as Record<string, (...a: number[]) => void>;
     const n = tasks.length - 1;
     let gen = 0;
@@ -166,7 +178,9 @@ export class Pool {
     const [name, args] = tasks[0]!;
     let failure: unknown = null;
     try {
+      overlap.before?.();
       k[name]!(...args);
+      overlap.after?.();
     } catch (e) {
       failure = e;
     }

@@ -255,11 +255,11 @@ export class Runtime {
     return this.alloc(n * like.BYTES_PER_ELEMENT);
   }
 
-  /** Copies n elements at offset p out into `out`. */
-  take(p: number, out: TypedArray): void {
-    if (out instanceof Uint8Array) out.set(this.u8.subarray(p, p + out.length));
-    else if (out instanceof Int32Array) out.set(this.i32.subarray(p >> 2, (p >> 2) + out.length));
-    else (out as Float32Array).set(this.f32.subarray(p >> 2, (p >> 2) + out.length));
+  /** Copies elements start..end of the array at offset p out into the same elements of `out` (all by default). */
+  take(p: number, out: TypedArray, start = 0, end = out.length): void {
+    if (out instanceof Uint8Array) out.set(this.u8.subarray(p + start, p + end), start);
+    else if (out instanceof Int32Array) out.set(this.i32.subarray((p >> 2) + start, (p >> 2) + end), start);
+    else (out as Float32Array).set(this.f32.subarray((p >> 2) + start, (p >> 2) + end), start);
   }
 
   /** Fresh scratch of `bytes` (a multiple of 4) filled with zeros. */
