@@ -356,18 +356,23 @@ function gemmTasks(r: Runtime, t: number, g: GemmCall): Task[] {
     const n8 = align(n, 8);
     const packed = r.alloc(g.k * n8 * 4);
     const flags = r.zeros(Math.ceil(g.k / GEMM_KC) * (n8 / 8) * 4);
-    const rows = ranges(m, t, 4);
+    const rows = gemmRows(m, t);
     rows.forEach(([s, e], i) => tasks.push(['sgemmSharedB', [
       e - s, n, g.k, g.a + (g.transA ? s : s * g.lda) * 4, g.lda, g.transA ? 1 : 0, g.b, g.ldb, g.transB ? 1 : 0, packed, flags,
       Math.floor((i * n8) / 8 / rows.length), g.c + s * g.ldc * 4, g.ldc, g.accumulate ? 1 : 0, r.workspace(i),
     ]]));
   } else if (m >= n) {
     // rows of C: rows of A (columns when A is stored transposed)
-    for (const [s, e] of ranges(m, t, 4)) task(batch, e - s, n, g.a + (g.transA ? s : s * g.lda) * 4, g.b, g.c + s * g.ldc * 4);
+    for (const [s, e] of gemmRows(m, t)) task(batch, e - s, n, g.a + (g.transA ? s : s * g.lda) * 4, g.b, g.c + s * g.ldc * 4);
   } else {
     for (const [s, e] of ranges(n, t, 8)) task(batch, m, e - s, g.a, g.b + (g.transB ? s * g.ldb : s) * 4, g.c + s * 4);
   }
   return tasks;
+}
+
+/** The rows of C each thread takes when one GEMM is split by rows; the calling thread's come first. */
+function gemmRows(m: number, t: number): Array<[number, number]> {
+  return ranges(m, t, 4);
 }
 
 /**
@@ -533,7 +538,7 @@ export const wasmBackend: Backend = {
       const t = threadsFor(2 * batch * m * n * k, GEMM_MIN_FLOPS);
       // one matrix split by rows (gemmTasks, m >= n): this thread's, the first, are copied in once the workers
       // have started, and its rows of C copied out while they finish
-      const own = t > 1 && batch === 1 && m >= n ? ranges(m, t, 4)[0]![1] : 0;
+      const own = t > 1 && batch === 1 && m >= n ? gemmRows(m, t)[0]![1] : 0;
       const ra = residentOffset(p.residentA, a);
       const rb = residentOffset(p.residentB, b);
       const pb = rb >= 0 ? rb : operand(r, b);
