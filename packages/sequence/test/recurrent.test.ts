@@ -132,6 +132,27 @@ describe('variable lengths', () => {
   });
 });
 
+describe('cells in float32 on the default backend match PyTorch', () => {
+  // the wasm backend's GEMM adds the bias onto the input projection (MatmulParams.bias with accumulate)
+  for (const c of fixture('cells.json')) {
+    it(`${c.kind} bias=${c.bias}`, () => {
+      const p: Record<string, Tensor> = {};
+      for (const [k, v] of Object.entries(c.stateDict)) p[k] = t(v, 'float32');
+      const w = { weightIh: p.weight_ih!, weightHh: p.weight_hh!, biasIh: p.bias_ih, biasHh: p.bias_hh };
+      const x = t(c.input, 'float32');
+      const h = t(c.h, 'float32');
+      if (c.kind === 'LSTMCell') {
+        const [h1, c1] = lstmCell(x, [h, t(c.c, 'float32')], w);
+        expectClose(h1, c.h1, 1e-5, 'h1');
+        expectClose(c1, c.c1, 1e-5, 'c1');
+      } else {
+        const h1 = c.kind === 'GRUCell' ? gruCell(x, h, w) : rnnCell(x, h, w, c.kind.endsWith('relu') ? 'relu' : 'tanh');
+        expectClose(h1, c.h1, 1e-5, 'h1');
+      }
+    });
+  }
+});
+
 describe('LSTM layers in float32 on every backend', () => {
   // the float64 tests above run the reference composition; float32 on the wasm backend runs its fused layer
   for (const bias of [true, false]) {

@@ -43,7 +43,7 @@ export interface MatmulParams {
   strideB: number;
   /** Add into `out` instead of overwriting it; when false and k > 0 every element is written (out may come uninitialised). */
   accumulate: boolean;
-  /** Added to every row of each product (n values) when not accumulating: out = op(A) @ op(B) + bias. */
+  /** Added to every row of each product (n values): out = op(A) @ op(B) + bias, or with `accumulate` out += op(A) @ op(B) + bias. */
   bias?: TypedArray | null;
   /** A resident copy of A's values (Backend.resident): the backend may read it instead of copying `a` in. */
   residentA?: Resident | null;

@@ -283,7 +283,7 @@ export const jsBackend: Backend = {
 
   matmul(a, b, out, p: MatmulParams) {
     const { batch, m, n, k, transA, transB, strideA, strideB, accumulate } = p;
-    const bias = accumulate ? null : p.bias;
+    const bias = p.bias ?? null;
     // A element (i, l) and B element (l, j), whichever way they are stored
     const ai = transA ? 1 : k;
     const al = transA ? m : 1;
@@ -303,8 +303,8 @@ export const jsBackend: Backend = {
           for (let j = 0; j < n; j++) row[j]! += av * b[boff + j * bj]!;
         }
         const base = oo + i * n;
+        if (bias) for (let j = 0; j < n; j++) row[j]! += bias[j]!;
         if (accumulate) for (let j = 0; j < n; j++) out[base + j]! += row[j]!;
-        else if (bias) for (let j = 0; j < n; j++) out[base + j] = bias[j]! + row[j]!;
         else for (let j = 0; j < n; j++) out[base + j] = row[j]!;
       }
     }

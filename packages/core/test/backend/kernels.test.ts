@@ -261,6 +261,13 @@ describe('wasm backend kernels against the reference backend', { timeout: 60000 
       const filled = new Float32Array(batch * m * n).map((_, i) => bias[i % n]!);
       js.matmul(a, b, filled, { ...p, accumulate: true, bias: null });
       expect(Array.from(w)).toEqual(Array.from(filled));
+      // accumulating: out += product + bias
+      const init = randF32(batch * m * n, r);
+      const [ga, wa] = both(() => init.slice(), (be, o) => be.matmul(a, b, o, { ...p, accumulate: true }));
+      expectClose(ga, wa, `matmul += product + bias ${[batch, m, n, k]}`, 1e-5, 2e-6 * Math.max(k, 1));
+      const plus = init.map((v, i) => v + bias[i % n]!);
+      js.matmul(a, b, plus, { ...p, accumulate: true, bias: null });
+      expectClose(wa, plus, `js matmul += product + bias ${[batch, m, n, k]}`, 1e-6, 1e-6);
     }
     // float64 goes through the reference kernel
     const a64 = Float64Array.from(randF32(12, r));

@@ -12,10 +12,9 @@ export interface LinearOpOptions {
 
 /**
  * The (R, O) output of x Wᵀ (+ bias) (+ addend) and the GEMM's accumulate and
- * bias: the addend (copied, or its own storage with `inPlace`) plus the bias,
- * for the GEMM to add onto; else uninitialised, the GEMM adding the bias
- * itself. Zeros when there is nothing to add and I is 0 (the GEMM then writes
- * nothing).
+ * bias (which the GEMM adds): the addend (copied, or its own storage with
+ * `inPlace`) for the GEMM to add onto; else uninitialised. Zeros when there
+ * is nothing to add and I is 0 (the GEMM then writes nothing).
  */
 function projection(
   R: number, O: number, I: number, dtype: DType, bias: Tensor | null, addend: Tensor | null, inPlace = false,
@@ -26,12 +25,7 @@ function projection(
   }
   const out = inPlace ? new Tensor(addend.data, [R, O]) : uninitializedOf([R, O], dtype);
   if (out.data !== addend.data) out.data.set(addend.data);
-  if (bias !== null) {
-    const od = out.data;
-    const bd = bias.data;
-    for (let r = 0; r < R; r++) for (let j = 0; j < O; j++) od[r * O + j]! += bd[j]!;
-  }
-  return { out, params: { accumulate: true } };
+  return { out, params: { accumulate: true, bias: bias?.data ?? null } };
 }
 
 /**

@@ -528,7 +528,7 @@ export const wasmBackend: Backend = {
   },
 
   matmul(a, b, out, p: MatmulParams) {
-    const bias = p.accumulate ? null : p.bias ?? null;
+    const bias = p.bias ?? null;
     if (!isF32(a) || !isF32(b) || !isF32(out) || (bias !== null && !isF32(bias))) return js.matmul(a, b, out, p);
     const { batch, m, n, k, transA, transB, strideA, strideB, accumulate } = p;
     if (batch === 0 || m === 0 || n === 0) return;
@@ -552,10 +552,14 @@ export const wasmBackend: Backend = {
       }
       const pc = accumulate ? r.put(out) : r.space(out);
       if (bias) {
-        // the bias in every row, then the products added onto it
-        const pb0 = r.put(bias) >> 2;
-        const f32 = r.f32;
-        for (let row = 0, c = pc >> 2; row < batch * m; row++, c += n) f32.copyWithin(c, pb0, pb0 + n);
+        // the bias in (or added onto) every row, then the products added onto it
+        const pb0 = r.put(bias);
+        if (accumulate) {
+          r.k.addRows(pb0, 0, 0, pc, 1, 0, batch * m, 1, n);
+        } else {
+          const f32 = r.f32;
+          for (let row = 0, c = pc >> 2; row < batch * m; row++, c += n) f32.copyWithin(c, pb0 >> 2, (pb0 >> 2) + n);
+        }
       }
       runTasks(gemmTasks(r, t, {
         batch, m, n, k, a: pa, lda: transA ? m : k, strideA, transA, b: pb, ldb: transB ? k : n, strideB, transB,
