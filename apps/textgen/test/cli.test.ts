@@ -94,7 +94,7 @@ describe('neurone-textgen', () => {
     fs.writeFileSync(bad, fs.readFileSync(model).subarray(0, 100));
     const r = await cli('generate', '--checkpoint', bad, '--json');
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^neurone-textgen: cannot load checkpoint .*corrupt\.safetensors: /);
+    expect(r.stderr).toMatch(/^neurone-textgen: loadCheckpoint: .*corrupt\.safetensors: /);
     expect(r.stdout).toBe('');
   });
 

@@ -188,6 +188,11 @@ export function sgemmSharedB(
   gemm(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, ws, packed, flags, rot);
 }
 
+/** Bytes of sgemmSharedB's flags for a k x n B. */
+export function sharedBFlagBytes(k: i32, n: i32): i32 {
+  return ((k + KC - 1) / KC) * (((n + 7) & ~7) >> 3) * 4;
+}
+
 function gemm(
   m: i32, n: i32, k: i32, a: usize, lda: i32, transA: i32, b: usize, ldb: i32, transB: i32,
   c: usize, ldc: i32, accumulate: i32, ws: usize, packed: usize, flags: usize, rot: i32,

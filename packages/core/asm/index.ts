@@ -1,7 +1,7 @@
 // Entry of the neurone WebAssembly kernels. Every export takes byte offsets
 // into the imported (shared when threads are available) memory, which the JS
 // side (src/backend/wasm/) manages: it copies operands in and results out.
-export { sgemm, sgemmBatch, sgemmSharedB, gemmWorkspaceBytes, packABatch } from './gemm';
+export { sgemm, sgemmBatch, sgemmSharedB, sharedBFlagBytes, gemmWorkspaceBytes, packABatch } from './gemm';
 export { unary, binary, where, cast, rowOffsets } from './elementwise';
 export { reduce, argReduce, softmax } from './reduce';
 export { stridedCopy, addRows, indexSelect, indexAdd, gatherScatter } from './layout';

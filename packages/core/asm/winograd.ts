@@ -7,9 +7,9 @@
 //   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]
 //   G   = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]
 //   A^T = [1 1 1 0; 0 1 -1 -1]
-// Tiles are numbered p = (n * tH + ty) * tW + tx over the images of a pass
-// (n from its first image, which the pointers address), tW a multiple
-// of 4 so that four neighbouring tiles fill one f32x4.
+// Tiles are numbered p = (n * tH + ty) * tW + tx over images n0..n1 (n from
+// the first image the pointers address; winoimages.ts passes one image at a
+// time), tW a multiple of 4 so that four neighbouring tiles fill one f32x4.
 
 /**
  * U[e][r][c] (16 planes of rows x cols, `planeFloats` apart) from w (O, I, 3, 3).

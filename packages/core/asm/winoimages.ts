@@ -40,9 +40,9 @@ export function winoForwardImages(
 }
 
 /**
- * The weight gradient's share from images n0..n1: dU[e] (cout, cin) (+)=
- * Yd[e] @ V[e]^T over their tiles, into this thread's own du (the threads'
- * are summed after); added onto du when `accumulate`. xp, yp, yd: this
+ * The weight gradient's share from images n0..n1: dU[e] (cout, cin) =
+ * Yd[e] @ V[e]^T summed over their tiles, into this thread's own du (the
+ * threads' are summed after). xp, yp, yd: this
  * thread's buffers for one image (padded input and output gradient, Yd); v:
  * as winoForwardImages's (vStep 0: transformed here from x; else the kept
  * block, x unread); gx, gy as winoInput's and winoTileGrad's (P: V's
@@ -50,7 +50,7 @@ export function winoForwardImages(
  */
 export function winoWeightGradImages(
   x: usize, xp: usize, v: usize, vStep: i32, dy: usize, yp: usize, yd: usize, du: usize, gx: usize, gy: usize,
-  n0: i32, n1: i32, cout: i32, cin: i32, accumulate: i32, ws: usize,
+  n0: i32, n1: i32, cout: i32, cin: i32, ws: usize,
 ): void {
   const inBytes = <usize>cin * load<i32>(gx, 4) * load<i32>(gx, 8) << 2;
   const outBytes = <usize>cout * load<i32>(gy, 4) * load<i32>(gy, 8) << 2;
@@ -65,7 +65,7 @@ export function winoWeightGradImages(
     winoTileGrad(yp, yd, gy, 0, 1);
     sgemmBatch(
       16, cout, cin, T, yd, T, load<i32>(gy, 32), 0, vn, load<i32>(gx, 28), load<i32>(gx, 32), 1,
-      du, cin, cout * cin, accumulate != 0 || n > n0 ? 1 : 0, ws,
+      du, cin, cout * cin, n > n0 ? 1 : 0, ws,
     );
   }
 }

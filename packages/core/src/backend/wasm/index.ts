@@ -46,8 +46,6 @@ export function setWasmSmallThreshold(n: number): void {
 
 /** Work below these sizes stays on the calling thread. */
 const GEMM_MIN_FLOPS = 1 << 22;
-/** sgemm's block of rows of B (KC in asm/gemm.ts). */
-const GEMM_KC = 256;
 const ELEMENTWISE_MIN = 1 << 16;
 const HEAVY_MIN = 1 << 14;
 /** Parameters from which an Adam step is split between threads: a square root and a division each. */
@@ -334,8 +332,7 @@ interface GemmCall {
 /**
  * Splits a batched GEMM into `t` tasks: by batch when there are enough
  * matrices (and strideC != 0, so that no two tasks add into one C), else by
- * rows (one matrix: B packed once into scratch the tasks share) or columns
- * of C. Each task gets its own thread's workspace.
+ * rows or columns of C. Each task gets its own thread's workspace.
  */
 function gemmTasks(r: Runtime, t: number, g: GemmCall): Task[] {
   const tasks: Task[] = [];
@@ -350,17 +347,6 @@ function gemmTasks(r: Runtime, t: number, g: GemmCall): Task[] {
     task(batch, m, n, g.a, g.b, g.c);
   } else if (g.strideC !== 0 && (batch >= 2 * t || (batch >= t && batch % t === 0))) {
     for (const [s, e] of ranges(batch, t, 1)) task(e - s, m, n, g.a + s * g.strideA * 4, g.b + s * g.strideB * 4, g.c + s * g.strideC * 4);
-  } else if (m >= n && batch === 1) {
-    // rows of C (of A; its columns when A is stored transposed), each thread starting at its own share of B's
-    // panels: B is packed once, by whichever thread reaches a panel first
-    const n8 = align(n, 8);
-    const packed = r.alloc(g.k * n8 * 4);
-    const flags = r.zeros(Math.ceil(g.k / GEMM_KC) * (n8 / 8) * 4);
-    const rows = gemmRows(m, t);
-    rows.forEach(([s, e], i) => tasks.push(['sgemmSharedB', [
-      e - s, n, g.k, g.a + (g.transA ? s : s * g.lda) * 4, g.lda, g.transA ? 1 : 0, g.b, g.ldb, g.transB ? 1 : 0, packed, flags,
-      Math.floor((i * n8) / 8 / rows.length), g.c + s * g.ldc * 4, g.ldc, g.accumulate ? 1 : 0, r.workspace(i),
-    ]]));
   } else if (m >= n) {
     // rows of C: rows of A (columns when A is stored transposed)
     for (const [s, e] of gemmRows(m, t)) task(batch, e - s, n, g.a + (g.transA ? s : s * g.lda) * 4, g.b, g.c + s * g.ldc * 4);
@@ -368,6 +354,22 @@ function gemmTasks(r: Runtime, t: number, g: GemmCall): Task[] {
     for (const [s, e] of ranges(n, t, 8)) task(batch, m, e - s, g.a, g.b + (g.transB ? s * g.ldb : s) * 4, g.c + s * 4);
   }
   return tasks;
+}
+
+/**
+ * One GEMM (batch 1) split by `rows` of C (of A; its columns when A is stored
+ * transposed), the tasks sharing B's panels: packed once into this call's
+ * scratch, each by the first thread to reach it (each task starts at its own
+ * share of them).
+ */
+function sharedBTasks(r: Runtime, rows: Array<[number, number]>, g: GemmCall): Task[] {
+  const n8 = align(g.n, 8);
+  const packed = r.alloc(g.k * n8 * 4);
+  const flags = r.zeros(r.k.sharedBFlagBytes(g.k, g.n));
+  return rows.map(([s, e], i): Task => ['sgemmSharedB', [
+    e - s, g.n, g.k, g.a + (g.transA ? s : s * g.lda) * 4, g.lda, g.transA ? 1 : 0, g.b, g.ldb, g.transB ? 1 : 0, packed, flags,
+    Math.floor((i * n8) / 8 / rows.length), g.c + s * g.ldc * 4, g.ldc, g.accumulate ? 1 : 0, r.workspace(i),
+  ]]);
 }
 
 /** The rows of C each thread takes when one GEMM is split by rows; the calling thread's come first. */
@@ -536,9 +538,10 @@ export const wasmBackend: Backend = {
       const r = rt();
       r.reset();
       const t = threadsFor(2 * batch * m * n * k, GEMM_MIN_FLOPS);
-      // one matrix split by rows (gemmTasks, m >= n): this thread's, the first, are copied in once the workers
-      // have started, and its rows of C copied out while they finish
-      const own = t > 1 && batch === 1 && m >= n ? gemmRows(m, t)[0]![1] : 0;
+      // one matrix split by rows (sharing B's packed panels): this thread's, the first, are copied in once
+      // the workers have started, and its rows of C copied out while they finish
+      const rows = t > 1 && batch === 1 && m >= n ? gemmRows(m, t) : null;
+      const own = rows ? rows[0]![1] : 0;
       const ra = residentOffset(p.residentA, a);
       const rb = residentOffset(p.residentB, b);
       const pb = rb >= 0 ? rb : operand(r, b);
@@ -561,10 +564,11 @@ export const wasmBackend: Backend = {
           for (let row = 0, c = pc >> 2; row < batch * m; row++, c += n) f32.copyWithin(c, pb0 >> 2, (pb0 >> 2) + n);
         }
       }
-      runTasks(gemmTasks(r, t, {
+      const call: GemmCall = {
         batch, m, n, k, a: pa, lda: transA ? m : k, strideA, transA, b: pb, ldb: transB ? k : n, strideB, transB,
         c: pc, ldc: n, strideC: m * n, accumulate: accumulate || bias !== null,
-      }), {
+      };
+      runTasks(rows ? sharedBTasks(r, rows, call) : gemmTasks(r, t, call), {
         before: lateA ? () => r.f32.set(a.subarray(0, own * k), pa >> 2) : undefined,
         after: own > 0 ? () => r.take(pc, out, 0, own * n) : undefined,
       });
@@ -1129,7 +1133,11 @@ export const wasmBackend: Backend = {
   },
 };
 
-/** Unrolled columns of at most this many bytes at once: a large batch is convolved in chunks of images. */
+/**
+ * Unrolled columns of at most this many bytes at once (a large batch is
+ * convolved in chunks of images), and at most this much Winograd input kept
+ * for a weight gradient.
+ */
 const CONV_COLUMN_BYTES = 64 << 20;
 
 /** One chunk of images in a conv kernel: the im2col geometry block and column scratch (byte offsets), the images, the GEMM sizes. */
@@ -1269,8 +1277,8 @@ const winoKeptBytes = (q: WinoGeometry): number => 16 * winoPlane(q.cin, q.count
  * some of the images from padding to output, one at a time. F(2x2, 3x3)
  * (16 planes) or, with `tile4`, F(4x4, 3x3) (36, q from wino4Of). With
  * `keepV` (F(2x2, 3x3)), a block of winoKeptBytes, the transformed input of
- * all the images goes there (the whole batch at once) for the weight
- * gradient.
+ * every image goes there (laid out as for the whole batch: image n's tiles
+ * are columns n T..) for the weight gradient.
  */
 function winograd(r: Runtime, q: WinoGeometry, x: number, u: number, bias: number, out: number, keepV = 0, tile4 = false): void {
   const { cin, cout, T } = q;
@@ -1321,7 +1329,7 @@ function winogradWeightGrad(r: Runtime, q: WinoGeometry, x: number, dy: number, 
     const yp = r.alloc(cout * q.framed * 4);
     const yd = r.alloc(16 * winoPlane(cout, T) * 4);
     return ['winoWeightGradImages', [
-      x, xp, v, keptV ? T * 4 : 0, dy, yp, yd, dus[i]!, gx, gy, a, b, cout, cin, 0, r.workspace(i),
+      x, xp, v, keptV ? T * 4 : 0, dy, yp, yd, dus[i]!, gx, gy, a, b, cout, cin, r.workspace(i),
     ]];
   }));
   // the parts' sums into the first

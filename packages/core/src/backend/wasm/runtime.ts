@@ -34,6 +34,7 @@ export interface Kernels {
   adam(x: number, g: number, m: number, v: number, n: number, ...scalars: number[]): void;
   winoFilter(w: number, u: number, O: number, I: number, flip: number, planeFloats: number): void;
   wino4Filter(w: number, u: number, O: number, I: number, planeFloats: number): void;
+  sharedBFlagBytes(k: number, n: number): number;
   packABatch(batch: number, a: number, lda: number, strideA: number, transA: number, m: number, k: number, dst: number, dstStride: number): void;
   winoFilterGrad(du: number, dw: number, O: number, I: number): void;
   bceGrad(x: number, y: number, g: number, out: number, n: number): void;
