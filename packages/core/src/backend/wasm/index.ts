@@ -46,6 +46,8 @@ export function setWasmSmallThreshold(n: number): void {
 
 /** Work below these sizes stays on the calling thread. */
 const GEMM_MIN_FLOPS = 1 << 22;
+/** At most this many bytes of B packed once for all threads (sharedBTasks); larger, each packs its own blocks. */
+const SHARED_B_BYTES = 16 << 20;
 const ELEMENTWISE_MIN = 1 << 16;
 const HEAVY_MIN = 1 << 14;
 /** Parameters from which an Adam step is split between threads: a square root and a division each. */
@@ -568,7 +570,9 @@ export const wasmBackend: Backend = {
         batch, m, n, k, a: pa, lda: transA ? m : k, strideA, transA, b: pb, ldb: transB ? k : n, strideB, transB,
         c: pc, ldc: n, strideC: m * n, accumulate: accumulate || bias !== null,
       };
-      runTasks(rows ? sharedBTasks(r, rows, call) : gemmTasks(r, t, call), {
+      // (gemmTasks splits by the same rows when B's packed copy would be too large to share)
+      const share = rows !== null && k * align(n, 8) * 4 <= SHARED_B_BYTES;
+      runTasks(share ? sharedBTasks(r, rows, call) : gemmTasks(r, t, call), {
         before: lateA ? () => r.f32.set(a.subarray(0, own * k), pa >> 2) : undefined,
         after: own > 0 ? () => r.take(pc, out, 0, own * n) : undefined,
       });
