@@ -41,6 +41,8 @@ function mdlstmDiagonal(
   const leftRow = new Int32Array(n * N).fill(-1);
   const c = zerosOf([n * N, H], dtype);
   const h = zerosOf([n * N, H], dtype);
+  const cd = c.data;
+  const hd = h.data;
   for (let s = 0; s < n; s++) {
     const i = lo + s;
     for (let b = 0; b < N; b++) {
@@ -49,19 +51,24 @@ function mdlstmDiagonal(
       if (rec !== null && i <= k - 1) leftRow[row] = (i - plo) * N + b;
       const up = upRow[row]!;
       const left = leftRow[row]!;
+      // pre-activations of gate q at unit j: X[xb + q H + j] (+ R[ub + q H + j]) (+ R[lb + q H + j])
+      const xb = row * G;
+      const ub = up * 2 * G;
+      const lb = left * 2 * G + G;
       for (let j = 0; j < H; j++) {
-        const pre = (q: number) => {
-          let v = X[row * G + q * H + j]!;
-          if (up >= 0) v += R![up * 2 * G + q * H + j]!;
-          if (left >= 0) v += R![left * 2 * G + G + q * H + j]!;
-          return v;
-        };
-        const gi = sigmoid(pre(0));
-        const fu = sigmoid(pre(1));
-        const fl = sigmoid(pre(2));
-        const gg = tanh(pre(3));
-        const go = sigmoid(pre(4));
-        const a = row * G + j;
+        let p0 = X[xb + j]!, p1 = X[xb + H + j]!, p2 = X[xb + 2 * H + j]!, p3 = X[xb + 3 * H + j]!, p4 = X[xb + 4 * H + j]!;
+        if (up >= 0) {
+          p0 += R![ub + j]!; p1 += R![ub + H + j]!; p2 += R![ub + 2 * H + j]!; p3 += R![ub + 3 * H + j]!; p4 += R![ub + 4 * H + j]!;
+        }
+        if (left >= 0) {
+          p0 += R![lb + j]!; p1 += R![lb + H + j]!; p2 += R![lb + 2 * H + j]!; p3 += R![lb + 3 * H + j]!; p4 += R![lb + 4 * H + j]!;
+        }
+        const gi = sigmoid(p0);
+        const fu = sigmoid(p1);
+        const fl = sigmoid(p2);
+        const gg = tanh(p3);
+        const go = sigmoid(p4);
+        const a = xb + j;
         act[a] = gi;
         act[a + H] = fu;
         act[a + 2 * H] = fl;
@@ -70,10 +77,10 @@ function mdlstmDiagonal(
         let cv = gi * gg;
         if (up >= 0) cv += fu * CP![up * H + j]!;
         if (left >= 0) cv += fl * CP![left * H + j]!;
-        c.data[row * H + j] = cv;
-        const t = tanh(c.data[row * H + j]!);
+        cd[row * H + j] = cv;
+        const t = tanh(cd[row * H + j]!);
         tc[row * H + j] = t;
-        h.data[row * H + j] = go * t;
+        hd[row * H + j] = go * t;
       }
     }
   }
@@ -88,6 +95,9 @@ function mdlstmDiagonal(
     const drec = rec === null ? null : zerosOf([prevRows, 2 * G], dtype);
     const dcp = cPrev === null ? null : zerosOf([prevRows, H], dtype);
     const gd = gc.data;
+    const dx = dxg.data;
+    const dr = drec?.data;
+    const dcpd = dcp?.data;
     for (let row = 0; row < n * N; row++) {
       const up = upRow[row]!;
       const left = leftRow[row]!;
@@ -102,15 +112,17 @@ function mdlstmDiagonal(
         dPre[a + 3 * H] = dc * gi * (1 - gg * gg);
         dPre[a + H] = up >= 0 ? dc * CP![up * H + j]! * fu * (1 - fu) : 0;
         dPre[a + 2 * H] = left >= 0 ? dc * CP![left * H + j]! * fl * (1 - fl) : 0;
-        if (up >= 0) dcp!.data[up * H + j]! += dc * fu;
-        if (left >= 0) dcp!.data[left * H + j]! += dc * fl;
+        if (up >= 0) dcpd![up * H + j]! += dc * fu;
+        if (left >= 0) dcpd![left * H + j]! += dc * fl;
       }
       // pre = xg + rec(up part) + rec(left part)
+      const ub = up * 2 * G;
+      const lb = left * 2 * G + G;
       for (let q = 0; q < G; q++) {
         const v = dPre[row * G + q]!;
-        dxg.data[row * G + q] = v;
-        if (up >= 0) drec!.data[up * 2 * G + q]! += v;
-        if (left >= 0) drec!.data[left * 2 * G + G + q]! += v;
+        dx[row * G + q] = v;
+        if (up >= 0) dr![ub + q]! += v;
+        if (left >= 0) dr![lb + q]! += v;
       }
     }
     return rec === null ? [dxg] : [dxg, drec, dcp];
@@ -119,6 +131,7 @@ function mdlstmDiagonal(
     const dPre = new Float64Array(n * N * G);
     const dc = zerosOf([n * N, H], dtype);
     const gd = gh.data;
+    const dcd = dc.data;
     for (let row = 0; row < n * N; row++) {
       for (let j = 0; j < H; j++) {
         const a = row * G + j;
@@ -126,7 +139,7 @@ function mdlstmDiagonal(
         const t = tc[row * H + j]!;
         const v = gd[row * H + j]!;
         dPre[a + 4 * H] = v * t * go * (1 - go);
-        dc.data[row * H + j] = v * go * (1 - t * t);
+        dcd[row * H + j] = v * go * (1 - t * t);
       }
     }
     pending = dPre;
