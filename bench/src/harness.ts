@@ -93,6 +93,26 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/**
+ * Two measurements of one row pooled: an implementation timed in both gets
+ * the median of all their rounds; one that failed or was skipped in either
+ * keeps that cell.
+ */
+export function poolCells(a: Partial<Record<ImplName, Cell>>, b: Partial<Record<ImplName, Cell>>): Partial<Record<ImplName, Cell>> {
+  const out: Partial<Record<ImplName, Cell>> = {};
+  for (const impl of new Set([...Object.keys(a), ...Object.keys(b)]) as Set<ImplName>) {
+    const x = a[impl];
+    const y = b[impl];
+    if (x?.status === 'ok' && y?.status === 'ok') {
+      const samples = [...x.samples!, ...y.samples!];
+      out[impl] = { status: 'ok', ms: median(samples), minMs: Math.min(...samples), samples, stepsPerRound: x.stepsPerRound };
+    } else {
+      out[impl] = x !== undefined && x.status !== 'ok' ? x : (y ?? x)!;
+    }
+  }
+  return out;
+}
+
 /** Measures one row; every implementation gets a cell (absent peers are left out). */
 export async function measure(w: Workload, ctx: Context): Promise<Partial<Record<ImplName, Cell>>> {
   const { settings } = ctx;

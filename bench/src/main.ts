@@ -5,7 +5,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeChart } from './chart.js';
-import { FULL, QUICK, measure, type Context } from './harness.js';
+import { FULL, QUICK, measure, poolCells, type Context } from './harness.js';
 import { memoryCheck, type MemoryResult } from './memory.js';
 import { loadNeurone } from './neurone.js';
 import { registry } from './registry.js';
@@ -29,6 +29,9 @@ Options:
                         "memory" selects the flat-memory check
   --peers <list>        comma-separated subset of ${PEERS.join(',')} (default: all)
   --backend <name>      neurone backend to use (setBackend), default: the default
+  --repeat <n>          measure each row n times (fresh set-ups) and pool the
+                        rounds: the medians then come from n times as many
+                        rounds, so ratios near a target move less between runs
   --memory-steps <n>    steps of the flat-memory check (default 10000; --quick
                         stops it after 20 s and says so)
   --out <dir>           where latest.json and latest.png go (default bench/results)
@@ -42,13 +45,14 @@ interface Options {
   peers: PeerName[];
   backend: string | null;
   memorySteps: number;
+  repeat: number;
   out: string;
   list: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
   const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-  const o: Options = { quick: false, only: null, peers: [...PEERS], backend: null, memorySteps: 10000, out: join(benchDir, 'results'), list: false };
+  const o: Options = { quick: false, only: null, peers: [...PEERS], backend: null, memorySteps: 10000, repeat: 1, out: join(benchDir, 'results'), list: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -68,6 +72,9 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--memory-steps') {
       o.memorySteps = Number(value());
       if (!Number.isInteger(o.memorySteps) || o.memorySteps < 100) fail('--memory-steps: expected an integer >= 100');
+    } else if (a === '--repeat') {
+      o.repeat = Number(value());
+      if (!Number.isInteger(o.repeat) || o.repeat < 1) fail('--repeat: expected an integer >= 1');
     } else if (a === '--out') o.out = resolve(value());
     else if (a === '--list') o.list = true;
     else if (a === '-h' || a === '--help') {
@@ -106,7 +113,7 @@ async function main(): Promise<void> {
   if (opts.backend) neurone.core.setBackend(opts.backend);
   const neuroneBackend = neurone.core.getBackend().name;
   const settings = opts.quick ? QUICK : FULL;
-  log(`neurone backend: ${neuroneBackend}; mode: ${opts.quick ? 'quick' : 'full'}; rows: ${selected.length}${runMemory ? ' + memory check' : ''}`);
+  log(`neurone backend: ${neuroneBackend}; mode: ${opts.quick ? 'quick' : 'full'}${opts.repeat > 1 ? ` x${opts.repeat}` : ''}; rows: ${selected.length}${runMemory ? ' + memory check' : ''}`);
 
   // Peers, each in a process of its own.
   const tfWanted = (['wasm', 'cpu'] as const).filter((b) => opts.peers.includes(`tfjs-${b}`));
@@ -154,7 +161,9 @@ async function main(): Promise<void> {
   for (const w of selected) {
     gc?.();
     const t0 = Date.now();
-    const row = makeRow(w, await measure(w, ctx));
+    let cells = await measure(w, ctx);
+    for (let r = 1; r < opts.repeat; r++) cells = poolCells(cells, await measure(w, ctx));
+    const row = makeRow(w, cells);
     rows.push(row);
     const summary = (['neurone', ...peers] as const)
       .map((impl) => {
@@ -192,6 +201,7 @@ async function main(): Promise<void> {
     date: new Date(started).toISOString(),
     seconds: (Date.now() - started) / 1000,
     mode: opts.quick ? 'quick' : 'full',
+    repeat: opts.repeat,
     only: opts.only?.source ?? null,
     settings,
     machine: { cpu: os.cpus()[0]?.model, cores, load1AtStart: loadAtStart, loadavgAtEnd: os.loadavg(), node: process.version, platform: `${process.platform}-${process.arch}` },
