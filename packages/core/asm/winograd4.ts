@@ -75,41 +75,39 @@ function bt6(p: usize, stride: usize, r0: v128, r1: v128, r2: v128, r3: v128, r4
 }
 
 /**
- * V[e][c][p] = (B^T d B)[e] for the tiles of images n0..n1, d the 6x6 patch of
+ * V[e][c][p] = (B^T d B)[e] for the tiles of one image, d the 6x6 patch of
  * padded channel c (planes of 4 tH + 2 rows of 4 tW + 2, with 4 floats to spare
  * after the last). g: [C, H, W, padT, padL, tH, tW, P, plane stride in floats].
  */
-export function wino4Input(xp: usize, v: usize, g: usize, n0: i32, n1: i32, ws: usize): void {
+export function wino4Input(xp: usize, v: usize, g: usize, ws: usize): void {
   const C = load<i32>(g), tH = load<i32>(g, 20), tW = load<i32>(g, 24), P = load<i32>(g, 28);
   const Wp = 4 * tW + 2, Hp = 4 * tH + 2;
   const rowBytes = <usize>Wp << 2;
   const plane = <usize>load<i32>(g, 32) << 2;
-  for (let n = n0; n < n1; n++) {
-    for (let c = 0; c < C; c++) {
-      const img = xp + ((<usize>(n * C + c) * Hp * Wp) << 2);
-      const vc = v + ((<usize>c * P) << 2);
-      for (let ty = 0; ty < tH; ty++) {
-        for (let tx = 0; tx < tW; tx += 4) {
-          // rows: the columns s of the patches of tiles tx..tx+3 are floats 4 tx + 4 l + s, a 4x4 transpose
-          // (s < 4) and one more from 16 floats on (s = 4, 5); then B^T along each row into ws
-          let row = img + <usize>(4 * ty) * rowBytes + (<usize>(4 * tx) << 2);
-          for (let r = 0; r < 6; r++, row += rowBytes) {
-            const l0 = v128.load(row), l1 = v128.load(row, 16), l2 = v128.load(row, 32), l3 = v128.load(row, 48), l4 = v128.load(row, 64);
-            const a = f32x4.shuffle(l0, l1, 0, 4, 1, 5), b = f32x4.shuffle(l0, l1, 2, 6, 3, 7);
-            const e = f32x4.shuffle(l2, l3, 0, 4, 1, 5), f = f32x4.shuffle(l2, l3, 2, 6, 3, 7);
-            const h = f32x4.shuffle(l1, l2, 0, 4, 1, 5), k = f32x4.shuffle(l3, l4, 0, 4, 1, 5);
-            bt6(ws + <usize>(96 * r), 16,
-              f32x4.shuffle(a, e, 0, 1, 4, 5), f32x4.shuffle(a, e, 2, 3, 6, 7),
-              f32x4.shuffle(b, f, 0, 1, 4, 5), f32x4.shuffle(b, f, 2, 3, 6, 7),
-              f32x4.shuffle(h, k, 0, 1, 4, 5), f32x4.shuffle(h, k, 2, 3, 6, 7));
-          }
-          // columns: B^T down each column j of ws, into planes e = 6 i + j
-          const o = vc + ((<usize>((n * tH + ty) * tW + tx)) << 2);
-          for (let j = 0; j < 6; j++) {
-            const q = ws + <usize>(16 * j);
-            bt6(o + <usize>j * plane, 6 * plane,
-              v128.load(q), v128.load(q, 96), v128.load(q, 192), v128.load(q, 288), v128.load(q, 384), v128.load(q, 480));
-          }
+  for (let c = 0; c < C; c++) {
+    const img = xp + ((<usize>c * Hp * Wp) << 2);
+    const vc = v + ((<usize>c * P) << 2);
+    for (let ty = 0; ty < tH; ty++) {
+      for (let tx = 0; tx < tW; tx += 4) {
+        // rows: the columns s of the patches of tiles tx..tx+3 are floats 4 tx + 4 l + s, a 4x4 transpose
+        // (s < 4) and one more from 16 floats on (s = 4, 5); then B^T along each row into ws
+        let row = img + <usize>(4 * ty) * rowBytes + (<usize>(4 * tx) << 2);
+        for (let r = 0; r < 6; r++, row += rowBytes) {
+          const l0 = v128.load(row), l1 = v128.load(row, 16), l2 = v128.load(row, 32), l3 = v128.load(row, 48), l4 = v128.load(row, 64);
+          const a = f32x4.shuffle(l0, l1, 0, 4, 1, 5), b = f32x4.shuffle(l0, l1, 2, 6, 3, 7);
+          const e = f32x4.shuffle(l2, l3, 0, 4, 1, 5), f = f32x4.shuffle(l2, l3, 2, 6, 3, 7);
+          const h = f32x4.shuffle(l1, l2, 0, 4, 1, 5), k = f32x4.shuffle(l3, l4, 0, 4, 1, 5);
+          bt6(ws + <usize>(96 * r), 16,
+            f32x4.shuffle(a, e, 0, 1, 4, 5), f32x4.shuffle(a, e, 2, 3, 6, 7),
+            f32x4.shuffle(b, f, 0, 1, 4, 5), f32x4.shuffle(b, f, 2, 3, 6, 7),
+            f32x4.shuffle(h, k, 0, 1, 4, 5), f32x4.shuffle(h, k, 2, 3, 6, 7));
+        }
+        // columns: B^T down each column j of ws, into planes e = 6 i + j
+        const o = vc + ((<usize>(ty * tW + tx)) << 2);
+        for (let j = 0; j < 6; j++) {
+          const q = ws + <usize>(16 * j);
+          bt6(o + <usize>j * plane, 6 * plane,
+            v128.load(q), v128.load(q, 96), v128.load(q, 192), v128.load(q, 288), v128.load(q, 384), v128.load(q, 480));
         }
       }
     }
@@ -129,46 +127,44 @@ function at6(p: usize, stride: usize, r0: v128, r1: v128, r2: v128, r3: v128, r4
 }
 
 /**
- * out (N, O, outH, outW) for images n0..n1 = (A^T M A) of every tile, plus
+ * out (O, outH, outW) of one image = (A^T M A) of every tile, plus
  * bias[o] when bias != 0. g: [O, outH, outW, tH, tW, P, plane stride in floats].
  */
-export function wino4Output(m: usize, out: usize, bias: usize, g: usize, n0: i32, n1: i32, ws: usize): void {
+export function wino4Output(m: usize, out: usize, bias: usize, g: usize, ws: usize): void {
   const O = load<i32>(g), outH = load<i32>(g, 4), outW = load<i32>(g, 8), tH = load<i32>(g, 12), tW = load<i32>(g, 16), P = load<i32>(g, 20);
   const plane = <usize>load<i32>(g, 24) << 2;
   const rowBytes = <usize>outW << 2;
   const zero = f32x4.splat(0);
-  for (let n = n0; n < n1; n++) {
-    for (let o = 0; o < O; o++) {
-      const bv = f32x4.splat(bias != 0 ? load<f32>(bias + (<usize>o << 2)) : 0);
-      const mo = m + ((<usize>o * P) << 2);
-      const img = out + ((<usize>(n * O + o) * outH * outW) << 2);
-      for (let ty = 0; ty < tH; ty++) {
-        for (let tx = 0; tx < tW; tx += 4) {
-          const q = mo + ((<usize>((n * tH + ty) * tW + tx)) << 2);
-          // A^T along each row i of M into ws (i, c), then down each column c into ws (16 + 4 r + c): y[r][c]
-          for (let i = 0; i < 6; i++) {
-            const mi = q + <usize>(6 * i) * plane;
-            at6(ws + <usize>(64 * i), 16, v128.load(mi), v128.load(mi + plane), v128.load(mi + 2 * plane),
-              v128.load(mi + 3 * plane), v128.load(mi + 4 * plane), v128.load(mi + 5 * plane), zero);
-          }
-          for (let c = 0; c < 4; c++) {
-            const s = ws + <usize>(16 * c);
-            at6(ws + 384 + <usize>(16 * c), 64, v128.load(s), v128.load(s, 64), v128.load(s, 128), v128.load(s, 192), v128.load(s, 256), v128.load(s, 320), bv);
-          }
-          // each output row r: lane l of y[r][0..3] is tile tx + l's four pixels, a 4x4 transpose
-          for (let r = 0; r < 4; r++) {
-            const y = 4 * ty + r;
-            if (y >= outH) break;
-            const yr = ws + 384 + <usize>(64 * r);
-            const y0 = v128.load(yr), y1 = v128.load(yr, 16), y2 = v128.load(yr, 32), y3 = v128.load(yr, 48);
-            const a = f32x4.shuffle(y0, y1, 0, 4, 1, 5), b = f32x4.shuffle(y0, y1, 2, 6, 3, 7);
-            const e = f32x4.shuffle(y2, y3, 0, 4, 1, 5), f = f32x4.shuffle(y2, y3, 2, 6, 3, 7);
-            const dst = img + <usize>y * rowBytes;
-            storeTile(dst, f32x4.shuffle(a, e, 0, 1, 4, 5), 4 * tx, outW);
-            storeTile(dst, f32x4.shuffle(a, e, 2, 3, 6, 7), 4 * tx + 4, outW);
-            storeTile(dst, f32x4.shuffle(b, f, 0, 1, 4, 5), 4 * tx + 8, outW);
-            storeTile(dst, f32x4.shuffle(b, f, 2, 3, 6, 7), 4 * tx + 12, outW);
-          }
+  for (let o = 0; o < O; o++) {
+    const bv = f32x4.splat(bias != 0 ? load<f32>(bias + (<usize>o << 2)) : 0);
+    const mo = m + ((<usize>o * P) << 2);
+    const img = out + ((<usize>o * outH * outW) << 2);
+    for (let ty = 0; ty < tH; ty++) {
+      for (let tx = 0; tx < tW; tx += 4) {
+        const q = mo + ((<usize>(ty * tW + tx)) << 2);
+        // A^T along each row i of M into ws (i, c), then down each column c into ws (16 + 4 r + c): y[r][c]
+        for (let i = 0; i < 6; i++) {
+          const mi = q + <usize>(6 * i) * plane;
+          at6(ws + <usize>(64 * i), 16, v128.load(mi), v128.load(mi + plane), v128.load(mi + 2 * plane),
+            v128.load(mi + 3 * plane), v128.load(mi + 4 * plane), v128.load(mi + 5 * plane), zero);
+        }
+        for (let c = 0; c < 4; c++) {
+          const s = ws + <usize>(16 * c);
+          at6(ws + 384 + <usize>(16 * c), 64, v128.load(s), v128.load(s, 64), v128.load(s, 128), v128.load(s, 192), v128.load(s, 256), v128.load(s, 320), bv);
+        }
+        // each output row r: lane l of y[r][0..3] is tile tx + l's four pixels, a 4x4 transpose
+        for (let r = 0; r < 4; r++) {
+          const y = 4 * ty + r;
+          if (y >= outH) break;
+          const yr = ws + 384 + <usize>(64 * r);
+          const y0 = v128.load(yr), y1 = v128.load(yr, 16), y2 = v128.load(yr, 32), y3 = v128.load(yr, 48);
+          const a = f32x4.shuffle(y0, y1, 0, 4, 1, 5), b = f32x4.shuffle(y0, y1, 2, 6, 3, 7);
+          const e = f32x4.shuffle(y2, y3, 0, 4, 1, 5), f = f32x4.shuffle(y2, y3, 2, 6, 3, 7);
+          const dst = img + <usize>y * rowBytes;
+          storeTile(dst, f32x4.shuffle(a, e, 0, 1, 4, 5), 4 * tx, outW);
+          storeTile(dst, f32x4.shuffle(a, e, 2, 3, 6, 7), 4 * tx + 4, outW);
+          storeTile(dst, f32x4.shuffle(b, f, 0, 1, 4, 5), 4 * tx + 8, outW);
+          storeTile(dst, f32x4.shuffle(b, f, 2, 3, 6, 7), 4 * tx + 12, outW);
         }
       }
     }

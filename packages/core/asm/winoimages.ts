@@ -30,12 +30,12 @@ export function winoForwardImages(
   const planes = tile == 4 ? 36 : 16;
   for (let n = n0; n < n1; n++) {
     const vn = v + <usize>n * vStep;
-    winoPad(x + <usize>n * inBytes, xp, gin, 0, 1, tile);
-    if (tile == 4) wino4Input(xp, vn, gin, 0, 1, ws);
-    else winoInput(xp, vn, gin, 0, 1);
+    winoPad(x + <usize>n * inBytes, xp, gin, tile);
+    if (tile == 4) wino4Input(xp, vn, gin, ws);
+    else winoInput(xp, vn, gin);
     sgemmBatch(planes, cout, T, cin, u, (cout + 3) & ~3, uPlane, PACKED, vn, load<i32>(gin, 28), load<i32>(gin, 32), 0, m, T, load<i32>(gout, 24), 0, ws);
-    if (tile == 4) wino4Output(m, out + <usize>n * outBytes, bias, gout, 0, 1, ws);
-    else winoOutput(m, out + <usize>n * outBytes, bias, gout, 0, 1);
+    if (tile == 4) wino4Output(m, out + <usize>n * outBytes, bias, gout, ws);
+    else winoOutput(m, out + <usize>n * outBytes, bias, gout);
   }
 }
 
@@ -58,11 +58,11 @@ export function winoWeightGradImages(
   for (let n = n0; n < n1; n++) {
     const vn = v + <usize>n * vStep;
     if (vStep == 0) {
-      winoPad(x + <usize>n * inBytes, xp, gx, 0, 1);
-      winoInput(xp, vn, gx, 0, 1);
+      winoPad(x + <usize>n * inBytes, xp, gx);
+      winoInput(xp, vn, gx);
     }
-    winoPad(dy + <usize>n * outBytes, yp, gy, 0, 1);
-    winoTileGrad(yp, yd, gy, 0, 1);
+    winoPad(dy + <usize>n * outBytes, yp, gy);
+    winoTileGrad(yp, yd, gy);
     sgemmBatch(
       16, cout, cin, T, yd, T, load<i32>(gy, 32), 0, vn, load<i32>(gx, 28), load<i32>(gx, 32), 1,
       du, cin, cout * cin, n > n0 ? 1 : 0, ws,
